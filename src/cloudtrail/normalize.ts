@@ -1,0 +1,71 @@
+import { isIP } from 'node:net';
+import type { CloudTrailEvent, EventOrigin } from './event.js';
+import { rawRecordSchema } from './record.js';
+
+/** Why a record could not be normalized; counted in the report, never thrown. */
+export type SkipReason = 'not-an-object' | 'missing-envelope' | 'bad-timestamp';
+
+export type Normalized = { ok: true; event: CloudTrailEvent } | { ok: false; reason: SkipReason };
+
+// CloudTrail writes `eventTime` as ISO 8601 UTC (`2024-10-08T09:08:34Z`).
+// Elastic's date processor accepts ISO 8601 only; Date.parse alone would also
+// accept loose forms such as "Oct 8, 2024" that Elastic rejects.
+const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
+
+const orNull = (value: string | null | undefined): string | null => (value === undefined || value === null || value === '' ? null : value);
+
+/** Parses an ISO 8601 CloudTrail timestamp to epoch milliseconds, or NaN. */
+export function parseEventTime(value: string): number {
+  if (!ISO_8601.test(value)) return Number.NaN;
+  return Date.parse(value);
+}
+
+/**
+ * Maps a raw CloudTrail record to the fields Elastic's AWS integration
+ * produces (see shared fixtures README): outcome is `failure` iff the record
+ * carries `errorCode` or `errorMessage`; the account is
+ * `userIdentity.accountId`, not `recipientAccountId`; `source.ip` only when
+ * `sourceIPAddress` is a literal address.
+ */
+export function normalizeRecord(raw: unknown, origin: EventOrigin = {}): Normalized {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { ok: false, reason: 'not-an-object' };
+  const parsed = rawRecordSchema.safeParse(raw);
+  if (!parsed.success) return { ok: false, reason: 'missing-envelope' };
+  const record = parsed.data;
+  const timeMs = parseEventTime(record.eventTime);
+  if (Number.isNaN(timeMs)) return { ok: false, reason: 'bad-timestamp' };
+
+  const identity = record.userIdentity ?? undefined;
+  const sourceAddress = orNull(record.sourceIPAddress);
+  const userName =
+    orNull(identity?.userName) ??
+    (identity?.type === 'AssumedRole' ? orNull(identity.sessionContext?.sessionIssuer?.userName) : null);
+  const failed = (record.errorCode ?? '') !== '' || (record.errorMessage ?? '') !== '';
+
+  return {
+    ok: true,
+    event: {
+      '@timestamp': new Date(timeMs).toISOString(),
+      'event.id': orNull(record.eventID),
+      'event.provider': record.eventSource,
+      'event.action': record.eventName,
+      'event.outcome': failed ? 'failure' : 'success',
+      'aws.cloudtrail.user_identity.arn': orNull(identity?.arn),
+      'aws.cloudtrail.user_identity.type': orNull(identity?.type),
+      'aws.cloudtrail.error_code': orNull(record.errorCode),
+      'aws.cloudtrail.error_message': orNull(record.errorMessage),
+      'aws.cloudtrail.request_parameters':
+        record.requestParameters === undefined || record.requestParameters === null
+          ? null
+          : JSON.stringify(record.requestParameters),
+      'cloud.account.id': orNull(identity?.accountId),
+      'cloud.region': orNull(record.awsRegion),
+      'source.address': sourceAddress,
+      'source.ip': sourceAddress !== null && isIP(sourceAddress) !== 0 ? sourceAddress : null,
+      'user.name': userName,
+      'user_agent.original': orNull(record.userAgent),
+      timeMs,
+      origin,
+    },
+  };
+}

@@ -1,0 +1,105 @@
+import { parseArgs } from 'node:util';
+import {
+  failOnSchema,
+  formatSchema,
+  lookbackDaysSchema,
+  nowSchema,
+  OptionError,
+  parseOption,
+  regionsSchema,
+  type Format,
+  type ScanConfig,
+} from './config.js';
+import { describeError, InputError, UsageError } from './errors.js';
+import { exitCodeOf, type Report } from './report/model.js';
+import { renderMarkdown } from './report/markdown.js';
+import { renderText } from './report/text.js';
+import { SAMPLE_NOW, sampleDirectory } from './samples.js';
+import { scan } from './scan.js';
+
+export const USAGE = `usage: logging-tamper-guard scan [--input PATH ...] [--sample] [--regions LIST] [--lookback-days N]
+                            [--now ISO-8601] [--format json|markdown|text] [--fail-on success|any|never]
+
+Reads CloudTrail (exported log files with --input, the built-in sample with --sample, otherwise
+AWS CloudTrail Event history with the default credential chain) and reports deleted or stopped
+service logging. Exit status: 0 clean, 1 findings that meet --fail-on, 2 bad usage or unreadable
+input, 3 incomplete coverage.`;
+
+export interface Io {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+export function render(report: Report, format: Format): string {
+  if (format === 'json') return JSON.stringify(report, null, 2) + '\n';
+  if (format === 'markdown') return renderMarkdown(report);
+  return renderText(report);
+}
+
+/** Runs the CLI on argv (without `node` and the script) and returns the exit status. */
+export async function runCommand(argv: readonly string[], io: Io): Promise<number> {
+  try {
+    const { config, format, failOn } = parseCommand(argv);
+    const report = await scan(config);
+    io.stdout(render(report, format));
+    return exitCodeOf(report, failOn);
+  } catch (error) {
+    if (error instanceof HelpRequested) {
+      io.stdout(USAGE + '\n');
+      return 0;
+    }
+    if (error instanceof UsageError || error instanceof OptionError || error instanceof InputError) {
+      io.stderr(`logging-tamper-guard: ${describeError(error)}\n`);
+      return 2;
+    }
+    io.stderr(`logging-tamper-guard: ${describeError(error)}\n`);
+    if (process.env['RUNNER_DEBUG'] === '1' && error instanceof Error && error.stack) io.stderr(error.stack + '\n');
+    return 2;
+  }
+}
+
+class HelpRequested extends Error {}
+
+function parseCommand(argv: readonly string[]) {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        input: { type: 'string', multiple: true },
+        sample: { type: 'boolean' },
+        regions: { type: 'string' },
+        'lookback-days': { type: 'string' },
+        now: { type: 'string' },
+        format: { type: 'string' },
+        'fail-on': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    // parseArgs explains itself ("Unknown option '--x'"); keep its first line.
+    throw new UsageError(`${describeError(error)} (see --help)`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help === true) throw new HelpRequested();
+  if (positionals[0] !== 'scan' || positionals.length > 1) {
+    throw new UsageError(
+      positionals.length === 0 ? 'missing command: use "scan" (see --help)' : `unexpected argument "${positionals.find((p, i) => i > 0 || p !== 'scan')}" (see --help)`,
+    );
+  }
+  const sample = values.sample === true;
+  if (sample && values.input !== undefined) throw new UsageError('--sample and --input cannot be used together');
+  const inputs = sample ? [sampleDirectory()] : (values.input ?? []);
+  if (inputs.some((path) => path.trim() === '')) throw new UsageError('--input: empty path');
+  const config: ScanConfig = {
+    inputs,
+    regions: parseOption(regionsSchema, '--regions', values.regions ?? 'all'),
+    lookbackDays: parseOption(lookbackDaysSchema, '--lookback-days', values['lookback-days'] ?? '7'),
+    now: values.now !== undefined ? parseOption(nowSchema, '--now', values.now) : sample ? new Date(SAMPLE_NOW) : new Date(),
+  };
+  const format = parseOption(formatSchema, '--format', values.format ?? 'text');
+  const failOn = parseOption(failOnSchema, '--fail-on', values['fail-on'] ?? 'success');
+  return { config, format, failOn };
+}

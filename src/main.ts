@@ -1,0 +1,2 @@
+// PLACEHOLDER (being written): the GitHub Action entry point.
+export {};
