@@ -1,5 +1,9 @@
 import { parseArgs } from 'node:util';
 import {
+  accountsSchema,
+  checkAccountsNeedRole,
+  externalIdSchema,
+  roleNameSchema,
   failOnSchema,
   formatSchema,
   lookbackDaysSchema,
@@ -19,11 +23,16 @@ import { scan } from './scan.js';
 
 export const USAGE = `usage: logging-tamper-guard scan [--input PATH ...] [--sample] [--regions LIST] [--lookback-days N]
                             [--now ISO-8601] [--format json|markdown|text] [--fail-on success|any|never]
+                            [--accounts ID,ID...|organization] [--role-name NAME] [--external-id ID]
 
 Reads CloudTrail (exported log files with --input, the built-in sample with --sample, otherwise
 AWS CloudTrail Event history with the default credential chain) and reports deleted or stopped
 service logging. Exit status: 0 clean, 1 findings that meet --fail-on, 2 bad usage or unreadable
-input, 3 incomplete coverage.`;
+input, 3 incomplete coverage.
+
+--accounts reads several accounts (or "organization": every ACTIVE account of AWS Organizations),
+each through the role --role-name assumed with sts:AssumeRole; the credentials' own account is read
+directly.`;
 
 export interface Io {
   stdout: (text: string) => void;
@@ -75,6 +84,9 @@ function parseCommand(argv: readonly string[]) {
         now: { type: 'string' },
         format: { type: 'string' },
         'fail-on': { type: 'string' },
+        accounts: { type: 'string' },
+        'role-name': { type: 'string' },
+        'external-id': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -99,6 +111,16 @@ function parseCommand(argv: readonly string[]) {
     lookbackDays: parseOption(lookbackDaysSchema, '--lookback-days', values['lookback-days'] ?? '7'),
     now: values.now !== undefined ? parseOption(nowSchema, '--now', values.now) : sample ? new Date(SAMPLE_NOW) : new Date(),
   };
+  const accounts = parseOption(accountsSchema, '--accounts', values.accounts ?? '');
+  const roleName = values['role-name'] !== undefined ? parseOption(roleNameSchema, '--role-name', values['role-name']) : undefined;
+  const externalId = values['external-id'] !== undefined ? parseOption(externalIdSchema, '--external-id', values['external-id']) : undefined;
+  checkAccountsNeedRole(accounts, roleName, externalId, { accounts: '--accounts', roleName: '--role-name', externalId: '--external-id' });
+  if (inputs.length > 0 && (accounts !== 'current' || roleName !== undefined)) {
+    throw new UsageError('--accounts and --role-name read AWS: they cannot be used with --input or --sample');
+  }
+  if (accounts !== 'current') config.accounts = accounts;
+  if (roleName !== undefined) config.roleName = roleName;
+  if (externalId !== undefined) config.externalId = externalId;
   const format = parseOption(formatSchema, '--format', values.format ?? 'text');
   const failOn = parseOption(failOnSchema, '--fail-on', values['fail-on'] ?? 'success');
   return { config, format, failOn };

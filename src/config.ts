@@ -39,6 +39,66 @@ export const nowSchema = z
   .transform((text) => new Date(text))
   .refine((date) => !Number.isNaN(date.getTime()), 'is not a valid date');
 
+const ROLE_NAME = /^([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
+
+/**
+ * Which accounts a live scan reads: the credentials' own (empty), a list of
+ * 12-digit ids, or `organization`: the ACTIVE accounts of AWS Organizations.
+ */
+export const accountsSchema = z
+  .string()
+  .trim()
+  .transform((text, ctx): Accounts => {
+    if (text === '') return 'current';
+    if (text.toLowerCase() === 'organization') return 'organization';
+    const list = [...new Set(text.split(/[\s,]+/).filter((id) => id !== ''))];
+    for (const id of list) {
+      if (!/^\d{12}$/.test(id)) {
+        ctx.addIssue({ code: 'custom', message: `"${id.slice(0, 40)}" is not a 12-digit AWS account id, and not "organization"` });
+        return z.NEVER;
+      }
+    }
+    return list;
+  });
+
+/** An IAM role name, optionally with a path (`ops/LoggingTamperGuardReader`); the account comes from `accounts`. */
+export const roleNameSchema = z
+  .string()
+  .trim()
+  .transform((text) => text.replace(/^\/+/, ''))
+  .pipe(z.string().regex(ROLE_NAME, 'must be an IAM role name like LoggingTamperGuardReader (letters, digits and +=,.@_-, at most 64), not an ARN'));
+
+export const externalIdSchema = z
+  .string()
+  .trim()
+  .regex(/^[\w+=,.@:\/-]{2,1224}$/, 'must be 2 to 1224 characters of letters, digits and +=,.@:/_-, as sts:AssumeRole accepts');
+
+/**
+ * Reading other accounts needs a role to assume in them, so `accounts` with
+ * more than one id, or `organization`, without `role-name` is a usage error
+ * found before any AWS call. A single id may be the credentials' own account;
+ * that is checked once the caller is known. `names` are the flag or input
+ * names to quote (`--accounts` / `Input "accounts"`).
+ */
+export function checkAccountsNeedRole(
+  accounts: Accounts,
+  roleName: string | undefined,
+  externalId: string | undefined,
+  names: { accounts: string; roleName: string; externalId: string },
+): void {
+  if (roleName === undefined && externalId !== undefined) {
+    throw new OptionError(names.externalId, `is only used with ${names.roleName} (the external id of the role to assume)`);
+  }
+  if (roleName !== undefined) return;
+  if (accounts === 'organization') {
+    throw new OptionError(names.accounts, `"organization" needs ${names.roleName}: the role to assume in each member account`);
+  }
+  if (Array.isArray(accounts) && accounts.length > 1) {
+    throw new OptionError(names.accounts, `lists ${accounts.length} accounts, so ${names.roleName} is needed: the role to assume in each account other than the credentials' own`);
+  }
+}
+
+export type Accounts = 'current' | 'organization' | string[];
 export type Regions = 'all' | string[];
 export type FailOn = z.infer<typeof failOnSchema>;
 export type Format = z.infer<typeof formatSchema>;
@@ -49,6 +109,12 @@ export interface ScanConfig {
   regions: Regions;
   lookbackDays: number;
   now: Date;
+  /** Accounts to read live; the credentials' own account when absent. */
+  accounts?: Accounts;
+  /** Role assumed (sts:AssumeRole) in each account other than the credentials' own. */
+  roleName?: string;
+  /** The `sts:ExternalId` the member roles' trust policies require, if any. */
+  externalId?: string;
 }
 
 /** Parses one named value, throwing a UsageError-ready message `name: problem`. */

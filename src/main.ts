@@ -1,2 +1,12 @@
-// PLACEHOLDER (being written): the GitHub Action entry point.
-export {};
+import * as core from '@actions/core';
+import { run } from './action/run.js';
+import { describeError } from './errors.js';
+
+// Entry point of dist/index.js, loaded by the runner: everything lives in action/run.ts.
+try {
+  await run();
+} catch (error) {
+  // Expected failures are reported inside run(); this is the last resort for anything else.
+  core.setFailed(`logging-tamper-guard failed unexpectedly: ${describeError(error)}`);
+  if (error instanceof Error && error.stack !== undefined) core.debug(error.stack);
+}

@@ -16,7 +16,8 @@ export async function scan(config: ScanConfig, live: Partial<LiveOptions> = {}):
   if (config.inputs.length > 0) {
     await readFileInputs(config.inputs, engine);
   } else {
-    await collectLookupEvents({ regions: config.regions, window, eventNames: requiredEventNames(DETECTIONS), ...live }, engine);
+    const accounts = { accounts: config.accounts ?? 'current', roleName: config.roleName, externalId: config.externalId };
+    await collectLookupEvents({ regions: config.regions, window, eventNames: requiredEventNames(DETECTIONS), accounts, ...live }, engine);
   }
   return engine.finish();
 }

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { normalizeRecord } from '../src/cloudtrail/normalize.js';
-import { SHARED_FIXTURES } from './helpers/paths.js';
+import { ELASTIC_FIXTURES } from './helpers/paths.js';
 
-const fixture = (name: string): unknown => JSON.parse(readFileSync(join(SHARED_FIXTURES, name), 'utf8'));
+const fixture = (name: string): unknown => JSON.parse(readFileSync(join(ELASTIC_FIXTURES, name), 'utf8'));
 
 // Elastic's published pipeline output for each real record (shared fixtures README).
 const EXPECTED = [

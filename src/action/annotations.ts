@@ -1,0 +1,62 @@
+import type { FailOn } from '../config.js';
+import { huntCategories, ruleCategories } from '../report/categories.js';
+import { sanitize } from '../report/escape.js';
+import type { Report } from '../report/model.js';
+
+/**
+ * One annotation per kind of finding (action and outcome, or rule), not per
+ * event: a burst of deletions reads as one line with counts. What fails the
+ * job under `fail-on` is an error; the rest is a warning.
+ */
+export interface Annotation {
+  level: 'error' | 'warning';
+  title: string;
+  message: string;
+}
+
+// Annotations are plain text, but still bounded and kept on one line.
+const plain = (value: string, maxLength = 120): string => {
+  const shortened = sanitize(value, maxLength);
+  return shortened.truncatedFrom === undefined ? shortened.text : `${shortened.text}…`;
+};
+
+const list = (values: readonly string[], max = 3): string => {
+  if (values.length === 0) return 'unknown';
+  const shown = values.slice(0, max).map((value) => plain(value)).join(', ');
+  return values.length > max ? `${shown} and ${values.length - max} more` : shown;
+};
+
+const span = (first: string, last: string): string => (first === last ? plain(first) : `${plain(first)} to ${plain(last)}`);
+const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? '' : 's'}`;
+
+export function annotationsFor(report: Report, failOn: FailOn): Annotation[] {
+  const annotations: Annotation[] = [];
+  for (const category of huntCategories(report.hunts.flatMap((hunt) => hunt.rows))) {
+    const fails = failOn === 'any' || (failOn === 'success' && category.outcome === 'success');
+    const what = category.outcome === 'success' ? 'succeeded' : 'was attempted and failed';
+    annotations.push({
+      level: fails ? 'error' : 'warning',
+      title: category.outcome === 'success' ? 'Service logging deleted or stopped' : 'Attempt to delete or stop service logging',
+      message:
+        `${plain(category.action)} (${plain(category.provider)}) ${what}: ${plural(category.events, 'event')} by ${list(category.principals)}` +
+        ` in account ${list(category.accounts)}, region ${list(category.regions)}, ${span(category.firstSeen, category.lastSeen)} (UTC)`,
+    });
+  }
+  for (const category of ruleCategories(report.alerts)) {
+    annotations.push({
+      level: failOn === 'never' ? 'warning' : 'error',
+      title: `${category.name} (severity ${category.severity})`,
+      message:
+        `${plural(category.alerts, 'alert')} by ${list(category.principals)} in account ${list(category.accounts)}, ` +
+        `region ${list(category.regions)}, ${span(category.firstSeen, category.lastSeen)} (UTC)`,
+    });
+  }
+  return annotations;
+}
+
+/** The account/region pairs that could not be read, for the failure message of an incomplete scan. */
+export function unreadPairs(report: Report, max = 10): string {
+  const unread = report.coverage.filter((entry) => entry.status === 'error');
+  const shown = unread.slice(0, max).map((entry) => `${plain(entry.account)}/${plain(entry.region)}${entry.error !== undefined ? ` (${plain(entry.error, 300)})` : ''}`);
+  return shown.join('; ') + (unread.length > max ? `; and ${unread.length - max} more` : '');
+}

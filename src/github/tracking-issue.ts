@@ -1,0 +1,129 @@
+import type { Report } from '../report/model.js';
+import type { GitHubClient, Repository } from './client.js';
+import { composeComment, composeIssueBody, issueTitle, type IssueContext } from './issue-text.js';
+import { isTrackingBody, readEventIds } from './markers.js';
+import { eventCount, hasFindings, keysOf, selectNew, type NewFindings } from './new-findings.js';
+
+/**
+ * One tracking issue per repository, its state kept on GitHub itself (as
+ * actions/stale does): the issue is found by its labels and a hidden marker,
+ * and every event it or any earlier tracking issue (open or closed) reported
+ * is listed in hidden markers, so nothing is reported twice. New events go
+ * into one comment on the open issue, or into a new issue when none is open.
+ */
+
+export interface TrackingOptions {
+  labels: readonly string[];
+  /** Link to the workflow run, shown in what is written. */
+  runUrl?: string;
+}
+
+export type TrackingResult =
+  /** The report has no findings: GitHub was not contacted. */
+  | { action: 'none' }
+  /** Every finding was already reported: nothing was written. */
+  | { action: 'unchanged'; issue?: number; reportedEvents: number }
+  | { action: 'created' | 'commented'; issue: number; url: string; newEvents: number; deferredEvents: number; labelsMissing: string[] };
+
+interface TrackingIssue {
+  number: number;
+  state: string;
+  body: string;
+  author: string | undefined;
+  comments: number;
+}
+
+// Comments whose markers count: the issue author's (the token that opened it)
+// and those of people with write access. Anyone can comment on a public
+// issue; a forged marker must not silence a real event.
+const TRUSTED_ASSOCIATIONS = new Set(['OWNER', 'MEMBER', 'COLLABORATOR']);
+
+const PER_PAGE = 100;
+
+/** Every tracking issue of the repository, open and closed, oldest first. */
+export async function findTrackingIssues(client: GitHubClient, repository: Repository, labels: readonly string[]): Promise<TrackingIssue[]> {
+  const found: TrackingIssue[] = [];
+  // The list endpoint (not search): exact, not rate-limited like search, and
+  // paginated through Link headers. It lists pull requests too.
+  for await (const page of client.paginate.iterator(client.rest.issues.listForRepo, {
+    ...repository,
+    state: 'all',
+    labels: labels.join(','),
+    per_page: PER_PAGE,
+  })) {
+    for (const issue of page.data) {
+      if (issue.pull_request !== undefined && issue.pull_request !== null) continue;
+      if (!isTrackingBody(issue.body)) continue;
+      found.push({ number: issue.number, state: issue.state, body: issue.body ?? '', author: issue.user?.login, comments: issue.comments });
+    }
+  }
+  return found.sort((a, b) => a.number - b.number);
+}
+
+/** Event keys recorded in an issue's body and in its trusted comments. */
+export async function reportedEventKeys(client: GitHubClient, repository: Repository, issue: TrackingIssue): Promise<string[]> {
+  const keys = readEventIds(issue.body);
+  if (issue.comments === 0) return keys;
+  for await (const page of client.paginate.iterator(client.rest.issues.listComments, {
+    ...repository,
+    issue_number: issue.number,
+    per_page: PER_PAGE,
+  })) {
+    for (const comment of page.data) {
+      const trusted = (issue.author !== undefined && comment.user?.login === issue.author) || TRUSTED_ASSOCIATIONS.has(comment.author_association);
+      if (trusted) keys.push(...readEventIds(comment.body));
+    }
+  }
+  return keys;
+}
+
+/** Reports the report's new findings in the tracking issue; writes nothing when there are none. */
+export async function syncTrackingIssue(
+  client: GitHubClient,
+  repository: Repository,
+  report: Pick<Report, 'hunts' | 'alerts' | 'window'>,
+  options: TrackingOptions,
+): Promise<TrackingResult> {
+  if (!hasFindings(report)) return { action: 'none' };
+  const issues = await findTrackingIssues(client, repository, options.labels);
+  const reported = new Set<string>();
+  for (const issue of issues) for (const key of await reportedEventKeys(client, repository, issue)) reported.add(key);
+
+  const open = issues.find((issue) => issue.state === 'open');
+  const findings: NewFindings = selectNew(report, reported);
+  const newKeys = keysOf(findings);
+  if (newKeys.length === 0) return { action: 'unchanged', ...(open !== undefined ? { issue: open.number } : {}), reportedEvents: reported.size };
+
+  const context: IssueContext = { window: report.window, ...(options.runUrl !== undefined ? { runUrl: options.runUrl } : {}) };
+  if (open !== undefined) {
+    const comment = composeComment(findings, context);
+    const { data } = await client.rest.issues.createComment({ ...repository, issue_number: open.number, body: comment.body });
+    return {
+      action: 'commented',
+      issue: open.number,
+      url: data.html_url,
+      newEvents: eventCount(comment.reported),
+      deferredEvents: comment.deferredEvents,
+      labelsMissing: [],
+    };
+  }
+
+  const composed = composeIssueBody(findings, context);
+  const { data } = await client.rest.issues.create({
+    ...repository,
+    title: issueTitle(composed.reported),
+    body: composed.body,
+    labels: [...options.labels],
+  });
+  // GitHub creates missing labels only for tokens with push access and drops
+  // them silently otherwise; without them the next run cannot find the issue.
+  const applied = new Set(data.labels.map((label) => (typeof label === 'string' ? label : (label.name ?? '')).toLowerCase()));
+  return {
+    action: 'created',
+    issue: data.number,
+    url: data.html_url,
+    newEvents: eventCount(composed.reported),
+    deferredEvents: composed.deferredEvents,
+    labelsMissing: options.labels.filter((label) => !applied.has(label.toLowerCase())),
+  };
+}

@@ -1,0 +1,244 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCommand } from '../src/command.js';
+import type { Report } from '../src/report/model.js';
+import { REPO_ROOT } from './helpers/paths.js';
+import { rawRecord } from './helpers/records.js';
+
+interface Run {
+  status: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function cli(...argv: string[]): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  const status = await runCommand(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+  return { status, stdout, stderr };
+}
+
+const reportOf = (run: Run): Report => JSON.parse(run.stdout) as Report;
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'ltg-cli-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function logFile(name: string, records: unknown[]): string {
+  const path = join(dir, name);
+  writeFileSync(path, JSON.stringify({ Records: records }));
+  return path;
+}
+
+const NOW = ['--now', '2024-10-10T00:00:00Z'];
+
+describe('scan --sample', () => {
+  test('shows the sample findings and exits 1', async () => {
+    const run = await cli('scan', '--sample', '--format', 'json');
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(1);
+    const report = reportOf(run);
+    expect(report.window).toEqual({ start: '2026-11-13T12:00:00.000Z', end: '2026-11-20T12:00:00.000Z' });
+    expect(report.status).toBe('findings');
+    expect(report.hunts[0]!.rows).toHaveLength(14);
+    expect(report.alerts.map((a) => [a.rule, a['cloud.account.id'], a['cloud.region'], a['aws.cloudtrail.user_identity.arn']])).toEqual([
+      ['route53-resolver-query-log-configuration-deleted', '111122223333', 'eu-west-1', 'arn:aws:sts::111122223333:assumed-role/NetworkAdmin/alice'],
+    ]);
+    expect(report.stats).toEqual(
+      expect.objectContaining({ files_read: 14, records_read: 32, records_outside_window: 2, duplicates_dropped: 1, records_skipped: 0 }),
+    );
+  });
+
+  test('covers every branch the sample README promises', async () => {
+    const rows = reportOf(await cli('scan', '--sample', '--format', 'json')).hunts[0]!.rows;
+    const key = (r: (typeof rows)[number]) => `${r['event.action']}/${r['event.outcome']}`;
+    for (const action of ['DeleteFlowLogs', 'DeleteResolverQueryLogConfig', 'DeleteTrail', 'StopLogging']) {
+      expect(rows.map(key)).toEqual(expect.arrayContaining([`${action}/success`, `${action}/failure`]));
+    }
+    expect(rows.some((r) => r['aws.cloudtrail.user_identity.arn'] === null)).toBe(true);
+    expect(rows.some((r) => r.service_logging_delete_count > 1)).toBe(true);
+    expect(new Set(rows.flatMap((r) => r.accounts)).size).toBe(2);
+    expect(new Set(rows.flatMap((r) => r.regions)).size).toBe(3);
+    // The 23:59:59Z and 00:00:00Z deletions by the same caller land on two days.
+    const alice = rows.filter((r) => r['event.action'] === 'DeleteFlowLogs' && r['aws.cloudtrail.user_identity.arn']?.endsWith('/alice'));
+    expect(alice.map((r) => r.date)).toEqual(['2026-11-19', '2026-11-20']);
+  });
+
+  test('--fail-on never still reports, but exits 0', async () => {
+    const run = await cli('scan', '--sample', '--fail-on', 'never');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^status: findings$/m);
+  });
+
+  test('--sample and --input together are a usage error', async () => {
+    const run = await cli('scan', '--sample', '--input', 'x.json');
+    expect([run.status, run.stderr]).toEqual([2, 'logging-tamper-guard: --sample and --input cannot be used together\n']);
+  });
+});
+
+describe('exit status and --fail-on', () => {
+  test('clean input exits 0 with status clean', async () => {
+    const path = logFile('clean.json', [rawRecord({ eventName: 'DescribeFlowLogs' }), rawRecord({ eventTime: '2023-01-01T00:00:00Z' })]);
+    const run = await cli('scan', '--input', path, ...NOW, '--format', 'json');
+    expect(run.status).toBe(0);
+    expect(reportOf(run).status).toBe('clean');
+  });
+
+  test('failed attempts only: success -> 0, any -> 1, never -> 0; the report shows them either way', async () => {
+    const path = logFile('attempts.json', [rawRecord({ errorCode: 'AccessDenied' }), rawRecord({ eventSource: 'cloudtrail.amazonaws.com', eventName: 'StopLogging', errorMessage: 'denied' })]);
+    const statuses: Record<string, number> = {};
+    for (const failOn of ['success', 'any', 'never']) {
+      const run = await cli('scan', '--input', path, ...NOW, '--format', 'json', '--fail-on', failOn);
+      statuses[failOn] = run.status;
+      expect(reportOf(run).hunts[0]!.rows.map((r) => r['event.outcome'])).toEqual(['failure', 'failure']);
+    }
+    expect(statuses).toEqual({ success: 0, any: 1, never: 0 });
+  });
+
+  test('a successful deletion fails with the default fail-on', async () => {
+    const run = await cli('scan', '--input', logFile('deleted.json', [rawRecord()]), ...NOW);
+    expect(run.status).toBe(1);
+  });
+
+  test('a rule alert alone is enough for fail-on success', async () => {
+    const resolver = rawRecord({ eventSource: 'route53resolver.amazonaws.com', eventName: 'DeleteResolverQueryLogConfig' });
+    const run = await cli('scan', '--input', logFile('resolver.json', [resolver]), ...NOW, '--fail-on', 'success', '--format', 'json');
+    expect(run.status).toBe(1);
+    expect(reportOf(run).alerts).toHaveLength(1);
+  });
+
+  test('--lookback-days and --now set the window', async () => {
+    const path = logFile('old.json', [rawRecord({ eventTime: '2024-09-15T00:00:00Z' })]);
+    expect((await cli('scan', '--input', path, ...NOW)).status).toBe(0);
+    const run = await cli('scan', '--input', path, ...NOW, '--lookback-days', '30', '--format', 'json');
+    expect(run.status).toBe(1);
+    expect(reportOf(run).window).toEqual({ start: '2024-09-10T00:00:00.000Z', end: '2024-10-10T00:00:00.000Z' });
+  });
+});
+
+describe('the JSON report (DESIGN.md contract)', () => {
+  test('has the promised fields with their names and types', async () => {
+    const resolver = rawRecord({ eventSource: 'route53resolver.amazonaws.com', eventName: 'DeleteResolverQueryLogConfig', eventID: 'alert-1', sourceIPAddress: '203.0.113.9' });
+    const path = logFile('contract.json', [resolver, rawRecord({ eventID: 'row-1', userIdentity: undefined })]);
+    const report = reportOf(await cli('scan', '--input', path, ...NOW, '--format', 'json')) as unknown as Record<string, unknown>;
+    expect(Object.keys(report)).toEqual(expect.arrayContaining(['window', 'status', 'coverage', 'hunts', 'alerts']));
+    expect(report['coverage']).toEqual([]);
+    const [hunt] = report['hunts'] as { id: string; rows: Record<string, unknown>[] }[];
+    expect(hunt!.id).toBe('multiple-service-logging-deleted-or-stopped');
+    expect(hunt!.rows).toEqual([
+      expect.objectContaining({
+        'event.provider': 'ec2.amazonaws.com',
+        'event.action': 'DeleteFlowLogs',
+        'event.outcome': 'success',
+        date: '2024-10-08',
+        'aws.cloudtrail.user_identity.arn': null,
+        service_logging_delete_count: 1,
+        event_ids: ['row-1'],
+      }),
+      expect.objectContaining({ 'event.provider': 'route53resolver.amazonaws.com', 'aws.cloudtrail.user_identity.arn': 'arn:aws:iam::111122223333:user/alice', event_ids: ['alert-1'] }),
+    ]);
+    expect(report['alerts']).toEqual([
+      expect.objectContaining({
+        rule: 'route53-resolver-query-log-configuration-deleted',
+        severity: 'medium',
+        risk_score: 47,
+        event_id: 'alert-1',
+        '@timestamp': '2024-10-08T09:08:34.000Z',
+        'cloud.account.id': '111122223333',
+        'cloud.region': 'us-east-1',
+        'aws.cloudtrail.user_identity.arn': 'arn:aws:iam::111122223333:user/alice',
+        'source.address': '203.0.113.9',
+      }),
+    ]);
+  });
+
+  test.each(['markdown', 'text'])('--format %s renders the same findings', async (format) => {
+    const run = await cli('scan', '--sample', '--format', format);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain('NetworkAdmin');
+    expect(run.stdout).toContain('DeleteResolverQueryLogConfig');
+  });
+});
+
+describe('bad input and bad usage: exit 2 and one line on stderr', () => {
+  const oneLine = (run: Run) => {
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr.endsWith('\n')).toBe(true);
+    expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
+    return run.stderr.trimEnd();
+  };
+
+  test('a missing file is named', async () => {
+    const path = join(dir, 'AWSLogs', 'missing.json.gz');
+    expect(oneLine(await cli('scan', '--input', path))).toBe(`logging-tamper-guard: ${path}: no such file or directory`);
+  });
+
+  test('a file that is not JSON is named with the byte', async () => {
+    const path = join(dir, 'garbage.json');
+    writeFileSync(path, '{"Records":[{"eventName": oops}]}');
+    expect(oneLine(await cli('scan', '--input', path))).toMatch(new RegExp(`^logging-tamper-guard: ${path}: invalid JSON.* at byte \\d+$`));
+  });
+
+  test.each([
+    [['scan', '--lookback-days', '91'], 'logging-tamper-guard: --lookback-days: must be at most 90 (CloudTrail Event history keeps 90 days)'],
+    [['scan', '--lookback-days', 'seven'], 'logging-tamper-guard: --lookback-days: must be a whole number of days from 1 to 90'],
+    [['scan', '--format', 'xml'], 'logging-tamper-guard: --format: must be json, markdown or text'],
+    [['scan', '--fail-on', 'sometimes'], 'logging-tamper-guard: --fail-on: must be success, any or never'],
+    [['scan', '--now', 'yesterday'], /^logging-tamper-guard: --now: must be an ISO 8601 date/],
+    [[], 'logging-tamper-guard: missing command: use "scan" (see --help)'],
+  ])('%j', async (argv, message) => {
+    const line = oneLine(await cli(...argv));
+    if (typeof message === 'string') expect(line).toBe(message);
+    else expect(line).toMatch(message);
+  });
+});
+
+describe('the built CLI (dist/cli.js)', () => {
+  const CLI = join(REPO_ROOT, 'dist', 'cli.js');
+  const node = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, RUNNER_DEBUG: '' } });
+
+  beforeAll(() => {
+    if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run "npm run build" before the tests`);
+  });
+
+  test('scan --sample finds the sample and exits 1', () => {
+    const run = node(['scan', '--sample']);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(1);
+    expect(run.stdout).toMatch(/^status: findings$/m);
+    expect(run.stdout).toContain('14 finding row(s), 1 alert(s)');
+  });
+
+  test('unreadable input exits 2 with one line naming the file', () => {
+    const path = join(dir, 'cut.json.gz');
+    writeFileSync(path, Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0x00]));
+    const run = node(['scan', '--input', path]);
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe(`logging-tamper-guard: ${path}: truncated gzip data\n`);
+  });
+
+  test('an unknown option exits 2 with one line', () => {
+    const run = node(['scan', '--bogus']);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/^logging-tamper-guard: Unknown option '--bogus'.*\(see --help\)\n$/);
+  });
+
+  test('reads lookup-events output piped to --input /dev/stdin', () => {
+    const record = rawRecord({ eventSource: 'cloudtrail.amazonaws.com', eventName: 'StopLogging' });
+    const lookup = join(dir, 'lookup.json');
+    writeFileSync(lookup, JSON.stringify({ Events: [{ EventId: record['eventID'], EventName: 'StopLogging', CloudTrailEvent: JSON.stringify(record) }] }));
+    // Through a shell pipe, as a user would run `aws cloudtrail lookup-events ... | logging-tamper-guard scan --input /dev/stdin`.
+    const run = spawnSync('/bin/sh', ['-c', 'cat "$1" | "$2" "$3" scan --input /dev/stdin --now 2024-10-10T00:00:00Z --format json', 'sh', lookup, process.execPath, CLI], {
+      encoding: 'utf8',
+    });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(1);
+    expect((JSON.parse(run.stdout) as Report).hunts[0]!.rows.map((r) => r['event.action'])).toEqual(['StopLogging']);
+  });
+});
