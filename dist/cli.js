@@ -2,7 +2,7 @@
 import { parseArgs, promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { isIP } from 'node:net';
-import fs, { open as open$1, stat, realpath, readdir, readFile as readFile$1 } from 'node:fs/promises';
+import fs, { stat, realpath, readdir, open as open$1, readFile as readFile$1 } from 'node:fs/promises';
 import { basename, join, sep, dirname } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import * as zlib from 'node:zlib';
@@ -6120,6 +6120,20 @@ function superRefine(fn, params) {
 }
 
 /**
+ * Whether a timestamp's leading `YYYY-MM-DD` is a real calendar day.
+ * Date.parse rolls impossible days over (2024-02-30 becomes March 1); CloudTrail
+ * never writes them and Elastic rejects them, so neither may we.
+ */
+function isCalendarDate(timestamp) {
+    const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(timestamp);
+    if (match === null)
+        return false;
+    const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+    const calendar = new Date(Date.UTC(year, month - 1, day));
+    return calendar.getUTCFullYear() === year && calendar.getUTCMonth() === month - 1 && calendar.getUTCDate() === day;
+}
+
+/**
  * The one typed configuration of a scan, shared by the action (inputs) and
  * the CLI (flags). Every external value passes through these schemas, and a
  * bad one is reported as `<where>: <what is wrong>`.
@@ -6149,6 +6163,7 @@ const formatSchema = _enum(['json', 'markdown', 'text'], { message: 'must be jso
 const nowSchema = string()
     .trim()
     .regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2}))?$/, 'must be an ISO 8601 date or date-time with a zone, like 2024-10-09T00:00:00Z')
+    .refine(isCalendarDate, 'is not a real calendar date')
     .transform((text) => new Date(text))
     .refine((date) => !Number.isNaN(date.getTime()), 'is not a valid date');
 const ROLE_NAME = /^([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
@@ -6240,17 +6255,31 @@ class InputError extends Error {
 }
 /** One line for any thrown value, without a stack trace. */
 function describeError(error) {
-    if (error instanceof Error)
-        return error.message.split('\n')[0] ?? error.name;
+    // Duck-typed: errors made in another realm (a VM context, a worker) are
+    // not `instanceof Error` here but carry a message all the same.
+    if (typeof error === 'object' && error !== null && typeof error.message === 'string') {
+        const message = error.message.split('\n')[0] ?? '';
+        return message !== '' ? message : String(error.name ?? 'Error');
+    }
     return String(error);
 }
 
-/** The status a report's contents imply: a coverage gap outranks findings, since "clean" cannot be claimed over it. */
+/** Whether every (account, region) the scan set out to read was read to the end. */
+function isCoverageComplete(coverage) {
+    return coverage.every((entry) => entry.status !== 'error');
+}
+/**
+ * The status a report's contents imply. Findings outrank a coverage gap, as
+ * the exit code does: a workflow branching on `findings` must see a deletion
+ * even when one region was unreadable (an attacker who denies LookupEvents
+ * in one region must not be able to turn `findings` into `incomplete`). The
+ * gap stays visible in `coverage_complete`.
+ */
 function statusOf(coverage, hunts, alerts) {
-    if (coverage.some((entry) => entry.status === 'error'))
-        return 'incomplete';
     if (alerts.length > 0 || hunts.some((hunt) => hunt.rows.length > 0))
         return 'findings';
+    if (!isCoverageComplete(coverage))
+        return 'incomplete';
     return 'clean';
 }
 function findingCount(report) {
@@ -6272,7 +6301,7 @@ function meetsFailOn(report, failOn) {
 function exitCodeOf(report, failOn) {
     if (meetsFailOn(report, failOn))
         return 1;
-    if (report.status === 'incomplete')
+    if (!report.coverage_complete)
         return 3;
     return 0;
 }
@@ -6332,12 +6361,11 @@ const groupKey = (event) => JSON.stringify([
     utcDay(event['@timestamp']),
     event['aws.cloudtrail.user_identity.arn'],
 ]);
-const insertSorted = (list, value) => {
-    if (value !== null && !list.includes(value)) {
-        list.push(value);
-        list.sort();
-    }
+const addIfPresent = (set, value) => {
+    if (value !== null)
+        set.add(value);
 };
+const sorted = (set) => [...set].sort();
 const multipleServiceLoggingDeletedOrStopped = {
     kind: 'hunt',
     id: 'multiple-service-logging-deleted-or-stopped',
@@ -6366,33 +6394,45 @@ const multipleServiceLoggingDeletedOrStopped = {
             if (!this.matches(event))
                 continue;
             const key = groupKey(event);
-            let row = rows.get(key);
-            if (row === undefined) {
-                row = {
-                    'event.provider': event['event.provider'],
-                    'event.action': event['event.action'],
-                    'event.outcome': event['event.outcome'],
-                    date: utcDay(event['@timestamp']),
-                    'aws.cloudtrail.user_identity.arn': event['aws.cloudtrail.user_identity.arn'],
-                    service_logging_delete_count: 0,
-                    event_ids: [],
-                    accounts: [],
-                    regions: [],
-                    first_seen: event['@timestamp'],
-                    last_seen: event['@timestamp'],
+            let open = rows.get(key);
+            if (open === undefined) {
+                open = {
+                    row: {
+                        'event.provider': event['event.provider'],
+                        'event.action': event['event.action'],
+                        'event.outcome': event['event.outcome'],
+                        date: utcDay(event['@timestamp']),
+                        'aws.cloudtrail.user_identity.arn': event['aws.cloudtrail.user_identity.arn'],
+                        service_logging_delete_count: 0,
+                        event_ids: [],
+                        accounts: [],
+                        regions: [],
+                        first_seen: event['@timestamp'],
+                        last_seen: event['@timestamp'],
+                    },
+                    eventIds: new Set(),
+                    accounts: new Set(),
+                    regions: new Set(),
                 };
-                rows.set(key, row);
+                rows.set(key, open);
             }
+            const { row } = open;
             row.service_logging_delete_count += 1;
-            insertSorted(row.event_ids, event['event.id']);
-            insertSorted(row.accounts, accountOf(event));
-            insertSorted(row.regions, event['cloud.region']);
+            addIfPresent(open.eventIds, event['event.id']);
+            addIfPresent(open.accounts, accountOf(event));
+            addIfPresent(open.regions, event['cloud.region']);
             if (event['@timestamp'] < row.first_seen)
                 row.first_seen = event['@timestamp'];
             if (event['@timestamp'] > row.last_seen)
                 row.last_seen = event['@timestamp'];
         }
-        return [...rows.values()].sort(compareBy([
+        const finished = [...rows.values()].map(({ row, eventIds, accounts, regions }) => ({
+            ...row,
+            event_ids: sorted(eventIds),
+            accounts: sorted(accounts),
+            regions: sorted(regions),
+        }));
+        return finished.sort(compareBy([
             (r) => r.date,
             (r) => r['event.provider'],
             (r) => r['event.action'],
@@ -6460,6 +6500,39 @@ function requiredEventNames(detections = DETECTIONS) {
     return [...new Set(detections.flatMap((d) => d.eventNames))].sort();
 }
 
+/** The coverage region of an account that was not read at all (its role not assumable, its regions not listable). */
+const WHOLE_ACCOUNT = '*';
+const isWholeAccount = (entry) => entry.region === WHOLE_ACCOUNT;
+/** Names from coverage entries and alerts (the account each was read from). */
+function accountNamesOf(report) {
+    const names = new Map();
+    const remember = (account, name) => {
+        if (account !== null && name !== undefined && name !== null && !names.has(account))
+            names.set(account, name);
+    };
+    for (const entry of report.coverage ?? [])
+        remember(entry.account, entry.account_name);
+    for (const alert of report.alerts ?? [])
+        remember(alert['origin.account'], alert['origin.account_name']);
+    return names;
+}
+const withName = (id, name) => name !== undefined && name !== null ? { id, name } : { id };
+const named = (id, names) => withName(id, names.get(id));
+function alertAccounts(alert, names) {
+    const caller = alert['cloud.account.id'];
+    const origin = originAccount(alert, names);
+    if (origin === null)
+        return { readIn: caller !== null ? named(caller, names) : null, callerAccount: null };
+    return { readIn: origin, callerAccount: caller !== null && caller !== origin.id ? named(caller, names) : null };
+}
+function originAccount(alert, names) {
+    const id = alert['origin.account'];
+    if (id === null)
+        return null;
+    // The alert's own record of the name wins: it was taken as the event was read.
+    return withName(id, alert['origin.account_name'] ?? names.get(id));
+}
+
 /**
  * Makes values an attacker controls (ARNs, user names, user agents, request
  * parameters, error messages, account names, even region strings read back
@@ -6490,6 +6563,10 @@ const ZERO_WIDTH_JOINER = '&#8205;';
 // eslint-disable-next-line no-control-regex
 const UNSAFE_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/gu;
 const ALWAYS_PLAIN = /^[A-Za-z0-9 ]$/;
+/** Step 1 alone: unsafe characters become U+FFFD. Also what terminal text (text.ts) needs. */
+function replaceUnsafeCharacters(value) {
+    return value.replace(UNSAFE_CHARACTERS, '\uFFFD');
+}
 function encodeCharacter(character) {
     const code = character.codePointAt(0) ?? 0;
     if (code > 0x7f || ALWAYS_PLAIN.test(character))
@@ -6499,7 +6576,7 @@ function encodeCharacter(character) {
 }
 /** Replaces unsafe characters and cuts the value to `maxLength` code points. */
 function sanitize(value, maxLength = DEFAULT_MAX_LENGTH) {
-    const codePoints = Array.from(value.replace(UNSAFE_CHARACTERS, '\uFFFD'));
+    const codePoints = Array.from(replaceUnsafeCharacters(value));
     if (codePoints.length <= maxLength)
         return { text: codePoints.join('') };
     return { text: codePoints.slice(0, maxLength).join(''), truncatedFrom: codePoints.length };
@@ -6533,6 +6610,44 @@ function inlineCodeList(values, maxItems = 5, maxLength = DEFAULT_MAX_LENGTH) {
     const shown = values.slice(0, maxItems).map((value) => inlineCode(value, maxLength));
     const rest = values.length - shown.length;
     return shown.join(', ') + (rest > 0 ? ` and ${rest} more` : '');
+}
+
+/**
+ * The one-line verdict every renderer leads with (Markdown, text, job
+ * summary). Findings and a coverage gap are independent facts: when both
+ * hold, the headline says both, so neither hides the other. Only fixed text
+ * and counts: safe as Markdown and as terminal text.
+ */
+const plural$1 = (count, word) => `${count} ${word}${count === 1 ? '' : 's'}`;
+/** The region filter's count for the stats line, shown only when `--regions` filtered file input. */
+function outsideRegions(count) {
+    return count > 0 ? `${count} outside the listed regions, ` : '';
+}
+/** `2 account/region pairs could not be read`; an account not read at all (region `*`) counts as an account. */
+function unreadCoverageText(coverage) {
+    const unread = coverage.filter((entry) => entry.status === 'error');
+    const wholeAccounts = unread.filter(isWholeAccount).length;
+    const pairs = unread.length - wholeAccounts;
+    const parts = [];
+    if (wholeAccounts > 0)
+        parts.push(plural$1(wholeAccounts, 'account'));
+    if (pairs > 0)
+        parts.push(plural$1(pairs, 'account/region pair'));
+    return `${parts.join(' and ')} could not be read`;
+}
+function headlineOf(report) {
+    const gap = report.coverage_complete ? undefined : unreadCoverageText(report.coverage);
+    switch (report.status) {
+        case 'findings':
+            return {
+                tone: 'alarm',
+                text: `Service logging was deleted or stopped (or someone tried)${gap !== undefined ? ` — and coverage is incomplete: ${gap}` : ''}`,
+            };
+        case 'incomplete':
+            return { tone: 'warning', text: `Coverage incomplete: ${gap ?? 'some accounts or regions could not be read'}` };
+        case 'clean':
+            return { tone: 'ok', text: 'No deleted or stopped service logging found' };
+    }
 }
 
 const defaultNote = (omitted) => `_${omitted} more row${omitted === 1 ? '' : 's'} not shown; the JSON report has all of them._`;
@@ -6579,11 +6694,12 @@ function layoutTable(headers, rows, limits = {}) {
  * from CloudTrail or an AWS API goes through escape.ts; only fixed text and
  * numbers are written as they are.
  */
-const HEADLINES = {
-    clean: '✅ No deleted or stopped service logging found',
-    findings: '🚨 Service logging was deleted or stopped (or someone tried)',
-    incomplete: '⚠️ Coverage incomplete: some accounts or regions could not be read',
-};
+const TONE_ICONS = { ok: '✅', alarm: '🚨', warning: '⚠️' };
+/** The headline with its icon: `🚨 Service logging was deleted or stopped (or someone tried) — and coverage is incomplete: …`. */
+function markdownHeadline(report) {
+    const headline = headlineOf(report);
+    return `${TONE_ICONS[headline.tone]} ${headline.text}`;
+}
 const plural = (count, word) => `${count} ${word}${count === 1 ? '' : 's'}`;
 /**
  * A timestamp or day from the report: the engine writes them with
@@ -6598,6 +6714,20 @@ function windowLine(report) {
 function outcomeText(outcome) {
     return outcome === 'success' ? '**deleted / stopped**' : 'attempted (failed)';
 }
+// AWS Organizations allows 50 characters; anything longer is cut (and says so).
+const ACCOUNT_NAME_MAX_LENGTH$1 = 60;
+/** An account as inert inline code, with its (equally inert) name when known: `123456789012` (`prod`). */
+function accountCode(account) {
+    return inlineCode(account.id) + (account.name !== undefined ? ` (${inlineCode(account.name, ACCOUNT_NAME_MAX_LENGTH$1)})` : '');
+}
+/** Account ids with their names, comma separated; at most `maxItems` are shown. */
+function accountCodeList(ids, names, maxItems = 5) {
+    if (ids.length === 0)
+        return '—';
+    const shown = ids.slice(0, maxItems).map((id) => accountCode(named(id, names)));
+    const rest = ids.length - shown.length;
+    return shown.join(', ') + (rest > 0 ? ` and ${rest} more` : '');
+}
 function huntRowHeaders(options = {}) {
     const headers = ['Day (UTC)', 'Action', 'Outcome', 'Principal (ARN)', 'Events', 'Accounts', 'Regions', 'First / last seen (UTC)'];
     return options.eventIds === true ? [...headers, 'Event IDs'] : headers;
@@ -6609,7 +6739,7 @@ function huntRowCells(row, options = {}) {
         outcomeText(row['event.outcome']),
         inlineCode(row['aws.cloudtrail.user_identity.arn']),
         String(row.service_logging_delete_count),
-        inlineCodeList(row.accounts),
+        accountCodeList(row.accounts, options.accountNames ?? new Map()),
         inlineCodeList(row.regions),
         row.first_seen === row.last_seen ? when(row.first_seen) : `${when(row.first_seen)} / ${when(row.last_seen)}`,
     ];
@@ -6630,11 +6760,20 @@ const ALERT_HEADERS = [
     'Request parameters',
     'Event ID',
 ];
-function alertCells(alert) {
+/** The account read and, when it differs, the caller's: see alertAccounts. */
+function alertAccountCell(alert, names) {
+    const { readIn, callerAccount } = alertAccounts(alert, names);
+    if (readIn === null)
+        return '—';
+    if (callerAccount === null)
+        return accountCode(readIn);
+    return `read in ${accountCode(readIn)}; caller account ${accountCode(callerAccount)}`;
+}
+function alertCells(alert, names = new Map()) {
     return [
         when(alert['@timestamp']),
         `${inlineText(alert.severity, 20)} (risk ${alert.risk_score})`,
-        inlineCode(alert['cloud.account.id'] ?? alert['origin.account']),
+        alertAccountCell(alert, names),
         inlineCode(alert['cloud.region']),
         inlineCode(alert['aws.cloudtrail.user_identity.arn']),
         inlineCode(alert['user.name']),
@@ -6644,11 +6783,18 @@ function alertCells(alert) {
         inlineCode(alert.event_id),
     ];
 }
-function alertsTable(alerts, limits = {}) {
-    return markdownTable(ALERT_HEADERS, alerts.map(alertCells), limits);
+function alertsTable(alerts, limits = {}, names = new Map()) {
+    return markdownTable(ALERT_HEADERS, alerts.map((alert) => alertCells(alert, names)), limits);
 }
-/** Coverage by account: how many regions were read, and each pair that was not (with AWS's error). */
+/**
+ * Coverage by account: how many regions were read, and each pair that was
+ * not (with AWS's error); then the organization accounts that were skipped.
+ */
 function coverageSection(report, limits = {}) {
+    const skipped = skippedAccountsNote(report.skipped_accounts ?? []);
+    return skipped === undefined ? coverageTable(report, limits) : `${coverageTable(report, limits)}\n\n${skipped}`;
+}
+function coverageTable(report, limits) {
     if (report.coverage.length === 0) {
         const { stats } = report;
         return stats.files_read > 0
@@ -6658,19 +6804,32 @@ function coverageSection(report, limits = {}) {
     const accounts = new Map();
     for (const entry of report.coverage)
         accounts.set(entry.account, [...(accounts.get(entry.account) ?? []), entry]);
-    const rows = [...accounts.entries()].map(([account, entries]) => {
-        const name = entries.find((entry) => entry.account_name !== undefined)?.account_name;
-        const read = entries.filter((entry) => entry.status === 'ok');
-        const unread = entries.filter((entry) => entry.status === 'error');
-        return [
-            inlineCode(account) + (name !== undefined ? ` (${inlineCode(name, 60)})` : ''),
-            read.length === 0 ? '0' : `${read.length}: ${inlineCodeList(read.map((entry) => entry.region), 30, 30)}`,
-            unread.length === 0
-                ? '—'
-                : unread.map((entry) => `${inlineCode(entry.region, 30)}${entry.error !== undefined ? ` (${inlineCode(entry.error, 300)})` : ''}`).join('; '),
-        ];
-    });
+    const rows = [...accounts.entries()].map(([account, entries]) => coverageRow(account, entries));
     return markdownTable(['Account', 'Regions read', 'Not read'], rows, limits);
+}
+function coverageRow(account, entries) {
+    const name = entries.find((entry) => entry.account_name !== undefined)?.account_name;
+    const read = entries.filter((entry) => entry.status === 'ok');
+    const unread = entries.filter((entry) => entry.status === 'error');
+    return [
+        accountCode(withName(account, name)),
+        read.length === 0 ? '0' : `${read.length}: ${inlineCodeList(read.map((entry) => entry.region), 30, 30)}`,
+        unread.length === 0 ? '—' : unread.map(unreadCell).join('; '),
+    ];
+}
+/** One pair that was not read; an account not read at all is one entry for every region (region `*`). */
+function unreadCell(entry) {
+    const where = isWholeAccount(entry) ? 'all regions: account not read' : inlineCode(entry.region, 30);
+    return entry.error !== undefined ? `${where} (${inlineCode(entry.error, 300)})` : where;
+}
+/** Says which organization accounts were left out and why; undefined when none were. */
+function skippedAccountsNote(skipped, maxItems = 20) {
+    if (skipped.length === 0)
+        return undefined;
+    const shown = skipped.slice(0, maxItems).map((entry) => `${accountCode(withName(entry.account, entry.account_name))} is ${inlineCode(entry.state, 40)}`);
+    const rest = skipped.length - shown.length;
+    const more = rest > 0 ? ` and ${rest} more (the JSON report lists them all)` : '';
+    return `${plural(skipped.length, 'account')} skipped: not ACTIVE in AWS Organizations: ${shown.join(', ')}${more}.`;
 }
 /** The investigation steps of the detections that produced results, in registry order. */
 function nextSteps(detectionIds) {
@@ -6696,6 +6855,7 @@ function firedDetections(report) {
 function statsLine(report) {
     const { stats } = report;
     return (`Read ${plural(stats.records_read, 'record')}: ${stats.events_matched} in scope, ${stats.records_outside_window} outside the window, ` +
+        outsideRegions(stats.records_outside_regions) +
         `${stats.duplicates_dropped} duplicates dropped, ${stats.records_skipped} skipped as malformed.`);
 }
 function renderMarkdown(report, options = {}) {
@@ -6703,8 +6863,9 @@ function renderMarkdown(report, options = {}) {
     const limits = options.tableLimits ?? { maxRows: 200, maxChars: 300_000 };
     const rows = findingCount(report);
     const fired = firedDetections(report);
+    const accountNames = accountNamesOf(report);
     const parts = [
-        `${h(0)} logging-tamper-guard: ${HEADLINES[report.status]}`,
+        `${h(0)} logging-tamper-guard: ${markdownHeadline(report)}`,
         [
             `**Status:** \`${report.status}\` — ${plural(rows, 'hunt row')}, ${plural(report.alerts.length, 'rule alert')}`,
             windowLine(report),
@@ -6715,14 +6876,14 @@ function renderMarkdown(report, options = {}) {
     ];
     for (const hunt of report.hunts) {
         parts.push(`${h(1)} Hunt: ${hunt.name}`);
-        parts.push(hunt.rows.length === 0 ? 'No rows.' : huntRowsTable(hunt.rows, limits));
+        parts.push(hunt.rows.length === 0 ? 'No rows.' : huntRowsTable(hunt.rows, limits, { accountNames }));
     }
     for (const detection of DETECTIONS) {
         if (detection.kind !== 'rule')
             continue;
         const alerts = report.alerts.filter((alert) => alert.rule === detection.id);
         parts.push(`${h(1)} Rule: ${detection.name} (severity ${detection.severity}, risk score ${detection.riskScore})`);
-        parts.push(alerts.length === 0 ? 'No alerts.' : alertsTable(alerts, limits));
+        parts.push(alerts.length === 0 ? 'No alerts.' : alertsTable(alerts, limits, accountNames));
     }
     if (fired.size > 0) {
         parts.push(`${h(1)} Next steps`);
@@ -6733,35 +6894,70 @@ function renderMarkdown(report, options = {}) {
 
 /**
  * Plain-text rendering for terminals. Values are printed as they are, but
- * control characters (which could rewrite the terminal) are replaced.
+ * the characters the Markdown escaping replaces are replaced here too:
+ * control characters (which could rewrite the terminal) and bidirectional
+ * overrides and isolates (which reorder what is shown around a value, so an
+ * ARN or event id reads as something else).
  */
-const printable = (value) => 
-// eslint-disable-next-line no-control-regex
-value === null ? '(none)' : value.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '\uFFFD');
+const printable = (value) => (value === null ? '(none)' : replaceUnsafeCharacters(value));
+// AWS Organizations allows 50 characters: a longer name is not one AWS
+// would show, and is cut so that it cannot flood every line it is on.
+const ACCOUNT_NAME_MAX_LENGTH = 60;
+function shortName(name) {
+    const codePoints = Array.from(name);
+    return codePoints.length <= ACCOUNT_NAME_MAX_LENGTH ? name : `${codePoints.slice(0, ACCOUNT_NAME_MAX_LENGTH).join('')}… (${codePoints.length} characters)`;
+}
+/** `123456789012 (prod)`, or the id alone when the name is not known. */
+const accountLabel = (account) => account.name !== undefined ? `${printable(account.id)} (${printable(shortName(account.name))})` : printable(account.id);
+const accountList = (ids, names) => ids.map((id) => accountLabel(named(id, names))).join(', ') || '(unknown account)';
+function coverageLine(entry) {
+    const account = accountLabel(withName(entry.account, entry.account_name));
+    const error = entry.error !== undefined ? ` - ${printable(entry.error)}` : '';
+    if (isWholeAccount(entry))
+        return `coverage ${account} all regions: account not read${error}`;
+    return `coverage ${account} ${printable(entry.region)}: ${entry.status}${error}`;
+}
+function skippedLine(skipped) {
+    const listed = skipped.map((entry) => `${accountLabel(withName(entry.account, entry.account_name))} is ${printable(entry.state)}`);
+    return `${skipped.length} account${skipped.length === 1 ? '' : 's'} skipped: not ACTIVE in AWS Organizations: ${listed.join(', ')}`;
+}
+/** The account read and, when it differs, the caller's: see alertAccounts. */
+function alertAccountText(alert, names) {
+    const { readIn, callerAccount } = alertAccounts(alert, names);
+    if (readIn === null)
+        return 'account (none)';
+    if (callerAccount === null)
+        return `account ${accountLabel(readIn)}`;
+    return `read in account ${accountLabel(readIn)}; caller account ${accountLabel(callerAccount)}`;
+}
 function renderText(report) {
     const lines = [];
     const { stats } = report;
+    lines.push(headlineOf(report).text);
     lines.push(`status: ${report.status}`);
+    lines.push(`coverage complete: ${report.coverage_complete ? 'yes' : 'no'}`);
     lines.push(`window: ${report.window.start} .. ${report.window.end} (start excluded)`);
     lines.push(`read ${stats.records_read} records${stats.files_read > 0 ? ` from ${stats.files_read} files` : ''}: ` +
         `${stats.events_matched} in scope, ${stats.records_outside_window} outside the window, ` +
+        outsideRegions(stats.records_outside_regions) +
         `${stats.duplicates_dropped} duplicates dropped, ${stats.records_skipped} skipped as malformed`);
-    for (const entry of report.coverage) {
-        const name = entry.account_name !== undefined ? ` (${printable(entry.account_name)})` : '';
-        lines.push(`coverage ${entry.account}${name} ${entry.region}: ${entry.status}${entry.error !== undefined ? ` - ${printable(entry.error)}` : ''}`);
-    }
+    const names = accountNamesOf(report);
+    for (const entry of report.coverage)
+        lines.push(coverageLine(entry));
+    if (report.skipped_accounts !== undefined && report.skipped_accounts.length > 0)
+        lines.push(skippedLine(report.skipped_accounts));
     for (const hunt of report.hunts) {
         lines.push('');
         lines.push(`hunt ${hunt.id}: ${hunt.rows.length} row(s)`);
         for (const row of hunt.rows) {
             lines.push(`  ${row.date}  ${row['event.action']} (${row['event.provider']}) ${row['event.outcome']} x${row.service_logging_delete_count}` +
-                `  by ${printable(row['aws.cloudtrail.user_identity.arn'])}  in ${row.regions.map(printable).join(',') || '(unknown region)'}`);
+                `  by ${printable(row['aws.cloudtrail.user_identity.arn'])}  in ${row.regions.map(printable).join(',') || '(unknown region)'}  account ${accountList(row.accounts, names)}`);
         }
     }
     lines.push('');
     lines.push(`rule alerts: ${report.alerts.length}`);
     for (const alert of report.alerts) {
-        lines.push(`  ${alert['@timestamp']}  ${alert.rule} [${alert.severity}/${alert.risk_score}]  account ${printable(alert['cloud.account.id'] ?? alert['origin.account'])} ` +
+        lines.push(`  ${alert['@timestamp']}  ${alert.rule} [${alert.severity}/${alert.risk_score}]  ${alertAccountText(alert, names)} ` +
             `region ${printable(alert['cloud.region'])}  by ${printable(alert['aws.cloudtrail.user_identity.arn'])} from ${printable(alert['source.address'])}  event ${printable(alert.event_id)}`);
     }
     lines.push('');
@@ -6825,9 +7021,9 @@ const rawRecordSchema = looseObject({
 // accept loose forms such as "Oct 8, 2024" that Elastic rejects.
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
 const orNull = (value) => (value === undefined || value === null || value === '' ? null : value);
-/** Parses an ISO 8601 CloudTrail timestamp to epoch milliseconds, or NaN. */
+/** Parses an ISO 8601 CloudTrail timestamp to epoch milliseconds, or NaN (also for impossible days such as 2024-02-30). */
 function parseEventTime(value) {
-    if (!ISO_8601.test(value))
+    if (!ISO_8601.test(value) || !isCalendarDate(value))
         return Number.NaN;
     return Date.parse(value);
 }
@@ -6880,6 +7076,67 @@ function normalizeRecord(raw, origin = {}) {
     };
 }
 
+/**
+ * Records that a detection may have needed but that could not be read: a
+ * LookupEvents answer to a query by event name, or a record that names such
+ * an event, whose content is unusable. Each is a hole in what was read, so
+ * the (account, region) it belongs to cannot be vouched for: the scan must
+ * not say `clean` over it.
+ */
+class UnreadableCandidates {
+    groups = new Map();
+    note(place, eventName, reason) {
+        const key = JSON.stringify([place.account, place.region]);
+        let group = this.groups.get(key);
+        if (group === undefined) {
+            group = { place, countByEventName: new Map(), reasons: new Set(), files: new Set() };
+            this.groups.set(key, group);
+        }
+        group.countByEventName.set(eventName, (group.countByEventName.get(eventName) ?? 0) + 1);
+        group.reasons.add(reason);
+        if (place.file !== undefined)
+            group.files.add(place.file);
+    }
+    /**
+     * The coverage with every place that had unreadable candidates marked as
+     * an error: its own entry when the source reported one (the error is
+     * appended to any it already had), else a new entry.
+     */
+    appliedTo(coverage) {
+        const result = [...coverage];
+        for (const group of this.groups.values()) {
+            const problem = describeGroup(group);
+            const index = result.findIndex((entry) => entry.account === group.place.account && entry.region === group.place.region);
+            const existing = index >= 0 ? result[index] : undefined;
+            if (existing !== undefined) {
+                result[index] = { ...existing, status: 'error', error: existing.error !== undefined ? `${existing.error}; ${problem}` : problem };
+            }
+            else {
+                result.push({
+                    account: group.place.account,
+                    ...(group.place.accountName !== undefined ? { account_name: group.place.accountName } : {}),
+                    region: group.place.region,
+                    status: 'error',
+                    error: problem,
+                });
+            }
+        }
+        return result;
+    }
+}
+/**
+ * E.g. `1 DeleteTrail event, 2 StopLogging events could not be read (malformed CloudTrailEvent)`, and the
+ * file(s) when known; sorted, so the text does not depend on the order the regions' queries answered in.
+ */
+function describeGroup(group) {
+    const counts = [...group.countByEventName]
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([name, count]) => `${count} ${name} event${count === 1 ? '' : 's'}`);
+    const [first] = group.files;
+    const where = first === undefined ? '' : group.files.size === 1 ? ` in ${first}` : ` in ${group.files.size} files, first ${first}`;
+    return `${counts.join(', ')} could not be read (${[...group.reasons].sort().join('; ')})${where}`;
+}
+
 const DAY_MS = 86_400_000;
 function windowEndingAt(now, lookbackDays) {
     return { startMs: now.getTime() - lookbackDays * DAY_MS, endMs: now.getTime() };
@@ -6891,6 +7148,40 @@ function windowToReport(window) {
 // checked for every record so malformed ones are counted, while the full
 // record schema runs only on the few that a detection could match.
 const envelopeSchema = object({ eventTime: string().min(1), eventName: string().min(1), eventSource: string().min(1) });
+/** Why a record a detection may need could not be read, as a coverage error says it. */
+const UNREADABLE_BECAUSE = {
+    'not-an-object': 'not a JSON object',
+    'missing-envelope': 'missing eventTime, eventName or eventSource',
+    'bad-timestamp': 'invalid eventTime',
+};
+const MALFORMED_LOOKUP_EVENT = 'malformed CloudTrailEvent';
+const isRawObject = (raw) => typeof raw === 'object' && raw !== null && !Array.isArray(raw);
+/** A record's string field, or undefined when it is absent, empty or not a string. */
+function textField(record, name) {
+    const value = record[name];
+    return typeof value === 'string' && value !== '' ? value : undefined;
+}
+/**
+ * The origin an event is attributed to. A record read from a file carries no
+ * account of its own reading: it belongs to the account whose trail logged it
+ * (`recipientAccountId`; for an organization trail, the member account), not
+ * to the caller's, which `cloud.account.id` keeps as Elastic defines it.
+ */
+function attributedOrigin(origin, record) {
+    if (origin.account !== undefined)
+        return origin;
+    const recipient = textField(record, 'recipientAccountId');
+    return recipient === undefined ? origin : { ...origin, account: recipient };
+}
+/** The (account, region) an unreadable record counts against: where it was read, else what it says, else `unknown`. */
+function placeOf(record, origin) {
+    return {
+        account: origin.account ?? textField(record, 'recipientAccountId') ?? 'unknown',
+        ...(origin.accountName !== undefined ? { accountName: origin.accountName } : {}),
+        region: origin.region ?? textField(record, 'awsRegion') ?? 'unknown',
+        ...(origin.file !== undefined ? { file: origin.file } : {}),
+    };
+}
 /**
  * Streaming scan: sources push raw records one at a time; only events a
  * detection could match are kept, so memory grows with matches, not with the
@@ -6903,40 +7194,54 @@ class ScanEngine {
     kept = [];
     seenIds = new Set();
     coverage = [];
+    unreadable = new UnreadableCandidates();
+    regionFilter;
     stats = {
         records_read: 0,
         records_skipped: 0,
         skipped_by_reason: {},
         records_outside_window: 0,
+        records_outside_regions: 0,
         events_matched: 0,
         duplicates_dropped: 0,
         files_read: 0,
     };
-    constructor(window, detections = DETECTIONS) {
+    constructor(window, detections = DETECTIONS, options = {}) {
         this.window = window;
         this.detections = detections;
         this.wanted = new Set(detections.flatMap((d) => d.eventNames));
+        this.regionFilter = options.regions !== undefined ? new Set(options.regions) : undefined;
     }
-    /** Feeds one raw record (anything JSON can hold); never throws on bad data. */
-    add(raw, origin = {}) {
+    /**
+     * Feeds one raw record (anything JSON can hold); never throws on bad data.
+     * `foundAs` is the event name the source found the record under, when it
+     * has one (the name LookupEvents was queried by, the `EventName` beside a
+     * lookup-events `CloudTrailEvent`): a record that then cannot be read is
+     * still known to be one the detections need.
+     */
+    add(raw, origin = {}, foundAs) {
         this.stats.records_read += 1;
-        if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
-            return this.skip('not-an-object');
+        if (!isRawObject(raw))
+            return this.skipUnreadable('not-an-object', {}, origin, foundAs);
+        if (this.outsideRegions(raw)) {
+            this.stats.records_outside_regions += 1;
+            return;
+        }
         const envelope = envelopeSchema.safeParse(raw);
         if (!envelope.success)
-            return this.skip('missing-envelope');
+            return this.skipUnreadable('missing-envelope', raw, origin, foundAs);
         const timeMs = parseEventTime(envelope.data.eventTime);
         if (Number.isNaN(timeMs))
-            return this.skip('bad-timestamp');
-        if (timeMs <= this.window.startMs || timeMs > this.window.endMs) {
+            return this.skipUnreadable('bad-timestamp', raw, origin, foundAs);
+        if (!this.inWindow(timeMs)) {
             this.stats.records_outside_window += 1;
             return;
         }
         if (!this.wanted.has(envelope.data.eventName))
             return;
-        const normalized = normalizeRecord(raw, origin);
+        const normalized = normalizeRecord(raw, attributedOrigin(origin, raw));
         if (!normalized.ok)
-            return this.skip(normalized.reason);
+            return this.skipUnreadable(normalized.reason, raw, origin, foundAs);
         const event = normalized.event;
         if (!this.detections.some((d) => d.matches(event)))
             return;
@@ -6951,10 +7256,17 @@ class ScanEngine {
         this.stats.events_matched += 1;
         this.kept.push(event);
     }
-    /** Counts a record that arrived but could not be parsed at all (e.g. a malformed `CloudTrailEvent` string). */
-    addUnparseable() {
+    /**
+     * Counts a record that arrived but could not be parsed at all (a malformed
+     * `CloudTrailEvent` string). With the event name it was found under, when
+     * the detections need that name, it is also a hole in the coverage of the
+     * origin's (account, region).
+     */
+    addUnparseable(origin = {}, foundAs) {
         this.stats.records_read += 1;
         this.skip('missing-envelope');
+        if (foundAs !== undefined && this.wanted.has(foundAs))
+            this.unreadable.note(placeOf({}, origin), foundAs, MALFORMED_LOOKUP_EVENT);
     }
     addCoverage(entry) {
         this.coverage.push(entry);
@@ -6966,6 +7278,36 @@ class ScanEngine {
         this.stats.records_skipped += 1;
         this.stats.skipped_by_reason[reason] = (this.stats.skipped_by_reason[reason] ?? 0) + 1;
     }
+    /**
+     * Skips a record that could not be read and, when it is one a detection may
+     * need (by the name it was found under, or the name it carries) and is not
+     * plainly outside the window, notes it against its (account, region). A
+     * record with no usable event name cannot be told apart from noise and is
+     * only counted.
+     */
+    skipUnreadable(reason, record, origin, foundAs) {
+        this.skip(reason);
+        const eventName = [foundAs, textField(record, 'eventName')].find((name) => name !== undefined && this.wanted.has(name));
+        if (eventName === undefined || this.plainlyOutsideWindow(record))
+            return;
+        this.unreadable.note(placeOf(record, origin), eventName, UNREADABLE_BECAUSE[reason]);
+    }
+    inWindow(timeMs) {
+        return timeMs > this.window.startMs && timeMs <= this.window.endMs;
+    }
+    /** Whether the record's own eventTime is valid and outside the window: then it could not have matched, read or not. */
+    plainlyOutsideWindow(record) {
+        const eventTime = textField(record, 'eventTime');
+        const timeMs = eventTime === undefined ? Number.NaN : parseEventTime(eventTime);
+        return !Number.isNaN(timeMs) && !this.inWindow(timeMs);
+    }
+    /** Whether a region filter is set and the record names a region outside it (a record naming none is kept: it cannot be shown to be outside). */
+    outsideRegions(record) {
+        if (this.regionFilter === undefined)
+            return false;
+        const region = textField(record, 'awsRegion');
+        return region !== undefined && !this.regionFilter.has(region);
+    }
     finish() {
         const hunts = [];
         const alerts = [];
@@ -6976,16 +7318,112 @@ class ScanEngine {
                 alerts.push(...detection.run(this.kept));
         }
         alerts.sort((a, b) => (a['@timestamp'] < b['@timestamp'] ? -1 : a['@timestamp'] > b['@timestamp'] ? 1 : 0));
-        const coverage = [...this.coverage].sort((a, b) => a.account === b.account ? (a.region < b.region ? -1 : a.region > b.region ? 1 : 0) : a.account < b.account ? -1 : 1);
+        const coverage = this.unreadable.appliedTo(this.coverage).sort((a, b) => a.account === b.account ? (a.region < b.region ? -1 : a.region > b.region ? 1 : 0) : a.account < b.account ? -1 : 1);
         return {
             window: windowToReport(this.window),
             status: statusOf(coverage, hunts, alerts),
+            coverage_complete: isCoverageComplete(coverage),
             coverage,
             hunts,
             alerts,
             stats: { ...this.stats, skipped_by_reason: { ...this.stats.skipped_by_reason } },
         };
     }
+}
+
+/** A file system error as the few words a user needs ("no such file or directory"), without Node's code and syscall. */
+function systemProblem(error) {
+    const code = error?.code;
+    switch (code) {
+        case 'ENOENT':
+            return 'no such file or directory';
+        case 'EACCES':
+        case 'EPERM':
+            return 'permission denied';
+        case 'EISDIR':
+            return 'is a directory';
+        case 'ENOTDIR':
+            return 'not a directory (a part of the path is a file)';
+        default:
+            return error instanceof Error ? error.message.split('\n')[0] : String(error);
+    }
+}
+
+// Names a file needs to be read when found in a directory (a named file is always read).
+const LOG_FILE_SUFFIXES = ['.json', '.json.gz', '.jsonl', '.jsonl.gz', '.ndjson', '.ndjson.gz'];
+// In an `AWSLogs/<account-id>/` tree, siblings of `CloudTrail/` that hold
+// other JSON: digest files (log file validation), Insights events (no API
+// calls), AWS Config snapshots. Skipped so a whole synced bucket can be named.
+const OTHER_SERVICE_DIRECTORIES = new Set(['CloudTrail-Digest', 'CloudTrail-Insight', 'Config']);
+const ACCOUNT_ID = /^\d{12}$/;
+const byCodeUnits = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
+/**
+ * The files to read, in a fixed order: each input in the order given, and a
+ * directory's log files in sorted order, depth first. A path named twice is
+ * read once. A missing input, or a directory without a single log file, is an
+ * InputError: naming the wrong directory must not look like a clean scan.
+ */
+async function listInputFiles(inputs) {
+    const files = [];
+    const seen = new Set();
+    const add = async (path) => {
+        const real = await realpath(path).catch(() => path);
+        if (seen.has(real))
+            return;
+        seen.add(real);
+        files.push(path);
+    };
+    for (const input of inputs) {
+        const info = await stat(input).catch((error) => {
+            throw new InputError(input, systemProblem(error));
+        });
+        if (!info.isDirectory()) {
+            await add(input);
+            continue;
+        }
+        let found = 0;
+        await walk(input, new Set(), async (path) => {
+            found += 1;
+            await add(path);
+        });
+        if (found === 0) {
+            throw new InputError(input, `no CloudTrail log files (${LOG_FILE_SUFFIXES.join(', ')}) in this directory`);
+        }
+    }
+    return files;
+}
+async function walk(directory, ancestors, add) {
+    // Real paths of the directories above, so a symbolic link back up the tree is not followed forever.
+    const real = await realpath(directory).catch(() => directory);
+    if (ancestors.has(real))
+        return;
+    const entries = await readdir(directory, { withFileTypes: true }).catch((error) => {
+        throw new InputError(directory, systemProblem(error));
+    });
+    const inside = new Set(ancestors).add(real);
+    const parentIsAccount = ACCOUNT_ID.test(basename(directory));
+    for (const entry of entries.sort((a, b) => byCodeUnits(a.name, b.name))) {
+        const path = join(directory, entry.name);
+        let isDirectory = entry.isDirectory();
+        let isFile = entry.isFile();
+        if (entry.isSymbolicLink()) {
+            const target = await stat(path).catch(() => null); // a dangling link is not a log file
+            isDirectory = target?.isDirectory() ?? false;
+            isFile = target?.isFile() ?? false;
+        }
+        if (isDirectory) {
+            if (parentIsAccount && OTHER_SERVICE_DIRECTORIES.has(entry.name))
+                continue;
+            await walk(path, inside, add);
+        }
+        else if (isFile && isLogFileName(entry.name)) {
+            await add(path);
+        }
+    }
+}
+function isLogFileName(name) {
+    const lower = name.toLowerCase();
+    return LOG_FILE_SUFFIXES.some((suffix) => lower.endsWith(suffix));
 }
 
 /**
@@ -7100,6 +7538,7 @@ class CloudTrailJsonSplitter {
     arrayKind = null;
     /** Whether the current top-level object has a Records/Events array (it is a log document, not a record). */
     isLogDocument = false;
+    /** Whether the stream held any top-level value at all (an empty file is an error, not a clean scan). */
     sawValue = false;
     constructor(onValue) {
         this.onValue = onValue;
@@ -7503,7 +7942,8 @@ const RECORD_FIELDS = ['eventVersion', 'eventTime', 'eventName', 'eventSource', 
  * Turns the values the splitter finds into sink calls: elements of
  * `Records` and top-level records are raw records; elements of `Events`
  * (lookup-events output) carry the raw record as the JSON string
- * `CloudTrailEvent`, and one that cannot be parsed is counted, not fatal.
+ * `CloudTrailEvent`, and one that cannot be parsed is counted, not fatal
+ * (and, when its `EventName` is one the detections need, a coverage gap).
  */
 function recordsInto(sink, origin) {
     return (kind, bytes, offset) => {
@@ -7513,10 +7953,11 @@ function recordsInto(sink, origin) {
         }
         else if (kind === 'Events') {
             const record = lookupEventRecord(value);
+            const eventName = lookupEventName(value);
             if (record === undefined)
-                sink.addUnparseable();
+                sink.addUnparseable(origin, eventName);
             else
-                sink.add(record, origin);
+                sink.add(record, origin, eventName);
         }
         else if (looksLikeRecord(value)) {
             sink.add(value, origin);
@@ -7552,6 +7993,13 @@ function lookupEventRecord(event) {
     catch {
         return undefined;
     }
+}
+/** The `EventName` lookup-events lists beside the `CloudTrailEvent`, when there is one: what the element is, even if its record cannot be read. */
+function lookupEventName(event) {
+    if (typeof event !== 'object' || event === null)
+        return undefined;
+    const name = event.EventName;
+    return typeof name === 'string' && name !== '' ? name : undefined;
 }
 function looksLikeRecord(value) {
     return typeof value === 'object' && value !== null && RECORD_FIELDS.some((field) => Object.hasOwn(value, field));
@@ -7654,97 +8102,6 @@ function problemOf(error, gzipped) {
     if (code === 'Z_DATA_ERROR')
         return `corrupt gzip data (${error.message})`;
     return systemProblem(error);
-}
-function systemProblem(error) {
-    const code = error?.code;
-    switch (code) {
-        case 'ENOENT':
-            return 'no such file or directory';
-        case 'EACCES':
-        case 'EPERM':
-            return 'permission denied';
-        case 'EISDIR':
-            return 'is a directory';
-        default:
-            return error instanceof Error ? error.message.split('\n')[0] : String(error);
-    }
-}
-
-// Names a file needs to be read when found in a directory (a named file is always read).
-const LOG_FILE_SUFFIXES = ['.json', '.json.gz', '.jsonl', '.jsonl.gz', '.ndjson', '.ndjson.gz'];
-// In an `AWSLogs/<account-id>/` tree, siblings of `CloudTrail/` that hold
-// other JSON: digest files (log file validation), Insights events (no API
-// calls), AWS Config snapshots. Skipped so a whole synced bucket can be named.
-const OTHER_SERVICE_DIRECTORIES = new Set(['CloudTrail-Digest', 'CloudTrail-Insight', 'Config']);
-const ACCOUNT_ID = /^\d{12}$/;
-const byCodeUnits = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
-/**
- * The files to read, in a fixed order: each input in the order given, and a
- * directory's log files in sorted order, depth first. A path named twice is
- * read once. A missing input, or a directory without a single log file, is an
- * InputError: naming the wrong directory must not look like a clean scan.
- */
-async function listInputFiles(inputs) {
-    const files = [];
-    const seen = new Set();
-    const add = async (path) => {
-        const real = await realpath(path).catch(() => path);
-        if (seen.has(real))
-            return;
-        seen.add(real);
-        files.push(path);
-    };
-    for (const input of inputs) {
-        const info = await stat(input).catch((error) => {
-            throw new InputError(input, systemProblem(error));
-        });
-        if (!info.isDirectory()) {
-            await add(input);
-            continue;
-        }
-        let found = 0;
-        await walk(input, new Set(), async (path) => {
-            found += 1;
-            await add(path);
-        });
-        if (found === 0) {
-            throw new InputError(input, `no CloudTrail log files (${LOG_FILE_SUFFIXES.join(', ')}) in this directory`);
-        }
-    }
-    return files;
-}
-async function walk(directory, ancestors, add) {
-    // Real paths of the directories above, so a symbolic link back up the tree is not followed forever.
-    const real = await realpath(directory).catch(() => directory);
-    if (ancestors.has(real))
-        return;
-    const entries = await readdir(directory, { withFileTypes: true }).catch((error) => {
-        throw new InputError(directory, systemProblem(error));
-    });
-    const inside = new Set(ancestors).add(real);
-    const parentIsAccount = ACCOUNT_ID.test(basename(directory));
-    for (const entry of entries.sort((a, b) => byCodeUnits(a.name, b.name))) {
-        const path = join(directory, entry.name);
-        let isDirectory = entry.isDirectory();
-        let isFile = entry.isFile();
-        if (entry.isSymbolicLink()) {
-            const target = await stat(path).catch(() => null); // a dangling link is not a log file
-            isDirectory = target?.isDirectory() ?? false;
-            isFile = target?.isFile() ?? false;
-        }
-        if (isDirectory) {
-            if (parentIsAccount && OTHER_SERVICE_DIRECTORIES.has(entry.name))
-                continue;
-            await walk(path, inside, add);
-        }
-        else if (isFile && isLogFileName(entry.name)) {
-            await add(path);
-        }
-    }
-}
-function isLogFileName(name) {
-    const lower = name.toLowerCase();
-    return LOG_FILE_SUFFIXES.some((suffix) => lower.endsWith(suffix));
 }
 
 /**
@@ -19134,8 +19491,8 @@ const ENABLED_STATUSES = new Set(['opt-in-not-required', 'opted-in']);
 /**
  * Every region enabled for the account the credentials belong to, sorted.
  * `AllRegions` lists disabled ones too, so the filter is ours and explicit.
- * A failure is fatal (one line): without the list, "every region" cannot be
- * claimed.
+ * A failure throws one line naming the account: without the list, "every
+ * region" cannot be claimed, so the caller reports the account as unread.
  */
 async function enabledRegions(credentials, accountLabel) {
     const region = homeRegion();
@@ -23990,7 +24347,8 @@ class LookupEventsCommand extends command$4(_ep0$4, _mw0$4, "LookupEvents", Look
 /**
  * The parts of a LookupEvents response the collector uses, validated: the
  * page as a whole (a malformed page ends the region with an error), and each
- * event on its own (a malformed event is counted and skipped).
+ * event on its own (a malformed event is counted, and, since every event was
+ * asked for by a name the detections need, makes its region a coverage error).
  */
 const lookupPageSchema = object({
     Events: array(unknown()).optional(),
@@ -24028,8 +24386,12 @@ function recordOf(event) {
  */
 class Pacer {
     clock;
-    /** Fraction added to the nominal interval; 5% of 500 ms is 25 ms of slack per request. */
-    static SAFETY_MARGIN = 0.05;
+    /**
+     * Fraction added to the nominal interval: 10% of 500 ms leaves 100 ms in
+     * every second for requests that leave on time but arrive bunched (network
+     * jitter, a busy event loop on either side), at 5% of throughput.
+     */
+    static SAFETY_MARGIN = 0.1;
     /** The widest spacing throttling can push us to, as a multiple of the nominal interval. */
     static MAX_SLOWDOWN = 4;
     baseIntervalMs;
@@ -24223,11 +24585,13 @@ async function readRegion(target, region, settings, sink) {
             });
             for (const event of page.Events ?? []) {
                 tally.events += 1;
+                // Asked for by name, so every event returned is one a detection needs:
+                // the sink is told the name, and one it cannot read is a coverage gap.
                 const record = recordOf(event);
                 if (record === undefined)
-                    sink.addUnparseable();
+                    sink.addUnparseable(origin, eventName);
                 else
-                    sink.add(record, origin);
+                    sink.add(record, origin, eventName);
             }
             // An API that hands back the token it was given would page forever.
             if (page.NextToken !== undefined && page.NextToken === nextToken) {
@@ -24310,10 +24674,11 @@ const DEFAULT_MAX_ACCOUNT_CALLS = 8;
  * every enabled region (or the listed ones), every event name the detections
  * need. Each (account, region) is its own paced queue; the queues run in
  * parallel under one global limit of requests in flight. Regions that cannot
- * be read are coverage errors; so is an account of a multi-account scan that
- * cannot be entered (its role) or whose regions cannot be listed. Fatal, in
- * one line: no usable credentials, the organization not listable, and, when
- * the only account is the credentials' own, its regions not listable.
+ * be read are coverage errors; so is an account that cannot be entered (its
+ * role), whose regions cannot be listed, or that has no enabled region, the
+ * credentials' own account included: the report still shows what was read.
+ * Fatal, in one line: no usable credentials, the organization not listable,
+ * and no account to read at all.
  */
 async function collectLookupEvents(options, sink) {
     const maxInFlight = options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
@@ -24322,6 +24687,11 @@ async function collectLookupEvents(options, sink) {
     const plan = options.targets !== undefined
         ? { targets: options.targets, skipped: [], close: () => { } }
         : await planTargets(options.accounts ?? { accounts: 'current' }, { scheduleAssumeRole: (call) => assumeRoleCalls.run(call) });
+    if (plan.targets.length === 0) {
+        plan.close();
+        // Nothing read is not "nothing found": a scan over no account would report clean.
+        throw new Error(noTargetsProblem(plan.skipped));
+    }
     const agents = sharedAgents(maxInFlight);
     const settings = {
         eventNames: [...new Set(options.eventNames)],
@@ -24336,9 +24706,6 @@ async function collectLookupEvents(options, sink) {
         inFlight: new ConcurrencyLimit(maxInFlight),
         agents,
     };
-    // The default run (one account, its own credentials) keeps failing loudly
-    // when its regions cannot be listed: there is nothing else to report.
-    const onlyOwnAccount = plan.targets.length === 1 && plan.targets[0]?.roleArn === undefined;
     const stats = {
         accounts: plan.targets.length,
         accountsUnreadable: 0,
@@ -24355,10 +24722,14 @@ async function collectLookupEvents(options, sink) {
             regions = await regionsToRead(target);
         }
         catch (error) {
-            if (onlyOwnAccount)
-                throw error;
             stats.accountsUnreadable += 1;
             sink.addCoverage(unreadableAccount(target, describeError(error)));
+            return;
+        }
+        if (regions.length === 0) {
+            // Reading zero regions would leave the account looking clean.
+            stats.accountsUnreadable += 1;
+            sink.addCoverage(unreadableAccount(target, 'no enabled regions'));
             return;
         }
         await Promise.all(regions.map(async (region) => {
@@ -24401,6 +24772,13 @@ async function collectLookupEvents(options, sink) {
     stats.peakInFlight = settings.inFlight.peakInUse;
     return stats;
 }
+/** Why a live scan has nothing to read: an organization whose accounts are all left out by their state, or an empty list. */
+function noTargetsProblem(skipped) {
+    if (skipped.length === 0)
+        return 'no accounts to read: the account list is empty';
+    const states = [...new Set(skipped.map((account) => account.state))].sort().join(', ');
+    return `no accounts to read: none of the ${skipped.length} organization account(s) is ACTIVE (${states})`;
+}
 /** The one coverage entry of an account that could not be read at all: region `*`, the whole account. */
 function unreadableAccount(target, error) {
     return {
@@ -24421,15 +24799,24 @@ function unreadableAccount(target, error) {
  */
 async function scan(config, live = {}) {
     const window = windowEndingAt(config.now, config.lookbackDays);
-    const engine = new ScanEngine(window, DETECTIONS);
-    if (config.inputs.length > 0) {
+    const fromFiles = config.inputs.length > 0;
+    // A live read asks only the listed regions; files hold whatever was
+    // exported, so there the list filters the records instead.
+    const engine = new ScanEngine(window, DETECTIONS, fromFiles && config.regions !== 'all' ? { regions: config.regions } : {});
+    if (fromFiles) {
         await readFileInputs(config.inputs, engine);
+        return engine.finish();
     }
-    else {
-        const accounts = { accounts: config.accounts ?? 'current', roleName: config.roleName, externalId: config.externalId };
-        await collectLookupEvents({ regions: config.regions, window, eventNames: requiredEventNames(DETECTIONS), accounts, ...live }, engine);
-    }
-    return engine.finish();
+    const accounts = { accounts: config.accounts ?? 'current', roleName: config.roleName, externalId: config.externalId };
+    const collected = await collectLookupEvents({ regions: config.regions, window, eventNames: requiredEventNames(DETECTIONS), accounts, ...live }, engine);
+    const report = engine.finish();
+    // Only when there were any: most scans are not of an organization.
+    if (collected.accountsSkipped.length > 0)
+        report.skipped_accounts = collected.accountsSkipped.map(skippedAccount);
+    return report;
+}
+function skippedAccount(account) {
+    return { account: account.id, ...(account.name !== undefined ? { account_name: account.name } : {}), state: account.state };
 }
 
 const USAGE = `usage: logging-tamper-guard scan [--input PATH ...] [--sample] [--regions LIST] [--lookback-days N]
@@ -24438,8 +24825,12 @@ const USAGE = `usage: logging-tamper-guard scan [--input PATH ...] [--sample] [-
 
 Reads CloudTrail (exported log files with --input, the built-in sample with --sample, otherwise
 AWS CloudTrail Event history with the default credential chain) and reports deleted or stopped
-service logging. Exit status: 0 clean, 1 findings that meet --fail-on, 2 bad usage or unreadable
-input, 3 incomplete coverage.
+service logging. Exit status: 0 clean (or findings below --fail-on), 1 findings that meet
+--fail-on, 2 bad usage or unreadable input, 3 incomplete coverage (an account, region or needed
+event could not be read) without findings that meet --fail-on.
+
+--regions reads only the listed regions of AWS; with --input or --sample it keeps only the records
+whose awsRegion is listed (the others are counted as records_outside_regions).
 
 --accounts reads several accounts (or "organization": every ACTIVE account of AWS Organizations),
 each through the role --role-name assumed with sts:AssumeRole; the credentials' own account is read
@@ -24544,11 +24935,15 @@ function parseCommand(argv) {
 // package.json `engines` and the README.
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 // Entry point of dist/cli.js: everything testable lives in command.ts.
-const status = await runCommand(process.argv.slice(2), {
+// No top-level await here: the bundle inlines the SDK's lazily imported
+// modules (such as the shared-credentials provider) after this entry code,
+// and awaiting at top level would stop evaluation before they exist.
+void runCommand(process.argv.slice(2), {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
+}).then((status) => {
+    process.exitCode = status;
 });
-process.exitCode = status;
 
 class Int64 {
     bytes;

@@ -7,8 +7,12 @@ import { runCommand } from './command.js';
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 
 // Entry point of dist/cli.js: everything testable lives in command.ts.
-const status = await runCommand(process.argv.slice(2), {
+// No top-level await here: the bundle inlines the SDK's lazily imported
+// modules (such as the shared-credentials provider) after this entry code,
+// and awaiting at top level would stop evaluation before they exist.
+void runCommand(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
+}).then((status) => {
+  process.exitCode = status;
 });
-process.exitCode = status;

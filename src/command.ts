@@ -27,8 +27,12 @@ export const USAGE = `usage: logging-tamper-guard scan [--input PATH ...] [--sam
 
 Reads CloudTrail (exported log files with --input, the built-in sample with --sample, otherwise
 AWS CloudTrail Event history with the default credential chain) and reports deleted or stopped
-service logging. Exit status: 0 clean, 1 findings that meet --fail-on, 2 bad usage or unreadable
-input, 3 incomplete coverage.
+service logging. Exit status: 0 clean (or findings below --fail-on), 1 findings that meet
+--fail-on, 2 bad usage or unreadable input, 3 incomplete coverage (an account, region or needed
+event could not be read) without findings that meet --fail-on.
+
+--regions reads only the listed regions of AWS; with --input or --sample it keeps only the records
+whose awsRegion is listed (the others are counted as records_outside_regions).
 
 --accounts reads several accounts (or "organization": every ACTIVE account of AWS Organizations),
 each through the role --role-name assumed with sts:AssumeRole; the credentials' own account is read

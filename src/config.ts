@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isCalendarDate } from './calendar.js';
 
 /**
  * The one typed configuration of a scan, shared by the action (inputs) and
@@ -36,6 +37,7 @@ export const nowSchema = z
   .string()
   .trim()
   .regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2}))?$/, 'must be an ISO 8601 date or date-time with a zone, like 2024-10-09T00:00:00Z')
+  .refine(isCalendarDate, 'is not a real calendar date')
   .transform((text) => new Date(text))
   .refine((date) => !Number.isNaN(date.getTime()), 'is not a valid date');
 

@@ -3,7 +3,8 @@ import type { CloudTrailEvent, EventOrigin } from './cloudtrail/event.js';
 import { normalizeRecord, parseEventTime, type SkipReason } from './cloudtrail/normalize.js';
 import type { Detection } from './detections/detection.js';
 import { DETECTIONS } from './detections/registry.js';
-import { statusOf, type CoverageEntry, type Report, type ScanStats, type ScanWindow } from './report/model.js';
+import { isCoverageComplete, statusOf, type CoverageEntry, type Report, type ScanStats, type ScanWindow } from './report/model.js';
+import { UnreadableCandidates, type CandidatePlace } from './unreadable-candidates.js';
 
 const DAY_MS = 86_400_000;
 
@@ -26,6 +27,55 @@ export function windowToReport(window: Window): ScanWindow {
 // record schema runs only on the few that a detection could match.
 const envelopeSchema = z.object({ eventTime: z.string().min(1), eventName: z.string().min(1), eventSource: z.string().min(1) });
 
+/** Why a record a detection may need could not be read, as a coverage error says it. */
+const UNREADABLE_BECAUSE: Record<SkipReason, string> = {
+  'not-an-object': 'not a JSON object',
+  'missing-envelope': 'missing eventTime, eventName or eventSource',
+  'bad-timestamp': 'invalid eventTime',
+};
+const MALFORMED_LOOKUP_EVENT = 'malformed CloudTrailEvent';
+
+type RawObject = Record<string, unknown>;
+
+const isRawObject = (raw: unknown): raw is RawObject => typeof raw === 'object' && raw !== null && !Array.isArray(raw);
+
+/** A record's string field, or undefined when it is absent, empty or not a string. */
+function textField(record: RawObject, name: string): string | undefined {
+  const value = record[name];
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/**
+ * The origin an event is attributed to. A record read from a file carries no
+ * account of its own reading: it belongs to the account whose trail logged it
+ * (`recipientAccountId`; for an organization trail, the member account), not
+ * to the caller's, which `cloud.account.id` keeps as Elastic defines it.
+ */
+function attributedOrigin(origin: EventOrigin, record: RawObject): EventOrigin {
+  if (origin.account !== undefined) return origin;
+  const recipient = textField(record, 'recipientAccountId');
+  return recipient === undefined ? origin : { ...origin, account: recipient };
+}
+
+/** The (account, region) an unreadable record counts against: where it was read, else what it says, else `unknown`. */
+function placeOf(record: RawObject, origin: EventOrigin): CandidatePlace {
+  return {
+    account: origin.account ?? textField(record, 'recipientAccountId') ?? 'unknown',
+    ...(origin.accountName !== undefined ? { accountName: origin.accountName } : {}),
+    region: origin.region ?? textField(record, 'awsRegion') ?? 'unknown',
+    ...(origin.file !== undefined ? { file: origin.file } : {}),
+  };
+}
+
+export interface EngineOptions {
+  /**
+   * Only records whose `awsRegion` is one of these are scanned; the rest are
+   * counted in `records_outside_regions`. For file input, where a `regions`
+   * choice cannot narrow what is read; a live read asks each region itself.
+   */
+  regions?: readonly string[];
+}
+
 /**
  * Streaming scan: sources push raw records one at a time; only events a
  * detection could match are kept, so memory grows with matches, not with the
@@ -36,11 +86,14 @@ export class ScanEngine {
   private readonly kept: CloudTrailEvent[] = [];
   private readonly seenIds = new Set<string>();
   private readonly coverage: CoverageEntry[] = [];
+  private readonly unreadable = new UnreadableCandidates();
+  private readonly regionFilter: ReadonlySet<string> | undefined;
   private readonly stats: ScanStats = {
     records_read: 0,
     records_skipped: 0,
     skipped_by_reason: {},
     records_outside_window: 0,
+    records_outside_regions: 0,
     events_matched: 0,
     duplicates_dropped: 0,
     files_read: 0,
@@ -49,26 +102,38 @@ export class ScanEngine {
   constructor(
     readonly window: Window,
     readonly detections: readonly Detection[] = DETECTIONS,
+    options: EngineOptions = {},
   ) {
     this.wanted = new Set(detections.flatMap((d) => d.eventNames));
+    this.regionFilter = options.regions !== undefined ? new Set(options.regions) : undefined;
   }
 
-  /** Feeds one raw record (anything JSON can hold); never throws on bad data. */
-  add(raw: unknown, origin: EventOrigin = {}): void {
+  /**
+   * Feeds one raw record (anything JSON can hold); never throws on bad data.
+   * `foundAs` is the event name the source found the record under, when it
+   * has one (the name LookupEvents was queried by, the `EventName` beside a
+   * lookup-events `CloudTrailEvent`): a record that then cannot be read is
+   * still known to be one the detections need.
+   */
+  add(raw: unknown, origin: EventOrigin = {}, foundAs?: string): void {
     this.stats.records_read += 1;
-    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return this.skip('not-an-object');
+    if (!isRawObject(raw)) return this.skipUnreadable('not-an-object', {}, origin, foundAs);
+    if (this.outsideRegions(raw)) {
+      this.stats.records_outside_regions += 1;
+      return;
+    }
     const envelope = envelopeSchema.safeParse(raw);
-    if (!envelope.success) return this.skip('missing-envelope');
+    if (!envelope.success) return this.skipUnreadable('missing-envelope', raw, origin, foundAs);
     const timeMs = parseEventTime(envelope.data.eventTime);
-    if (Number.isNaN(timeMs)) return this.skip('bad-timestamp');
-    if (timeMs <= this.window.startMs || timeMs > this.window.endMs) {
+    if (Number.isNaN(timeMs)) return this.skipUnreadable('bad-timestamp', raw, origin, foundAs);
+    if (!this.inWindow(timeMs)) {
       this.stats.records_outside_window += 1;
       return;
     }
     if (!this.wanted.has(envelope.data.eventName)) return;
 
-    const normalized = normalizeRecord(raw, origin);
-    if (!normalized.ok) return this.skip(normalized.reason);
+    const normalized = normalizeRecord(raw, attributedOrigin(origin, raw));
+    if (!normalized.ok) return this.skipUnreadable(normalized.reason, raw, origin, foundAs);
     const event = normalized.event;
     if (!this.detections.some((d) => d.matches(event))) return;
     const id = event['event.id'];
@@ -83,10 +148,16 @@ export class ScanEngine {
     this.kept.push(event);
   }
 
-  /** Counts a record that arrived but could not be parsed at all (e.g. a malformed `CloudTrailEvent` string). */
-  addUnparseable(): void {
+  /**
+   * Counts a record that arrived but could not be parsed at all (a malformed
+   * `CloudTrailEvent` string). With the event name it was found under, when
+   * the detections need that name, it is also a hole in the coverage of the
+   * origin's (account, region).
+   */
+  addUnparseable(origin: EventOrigin = {}, foundAs?: string): void {
     this.stats.records_read += 1;
     this.skip('missing-envelope');
+    if (foundAs !== undefined && this.wanted.has(foundAs)) this.unreadable.note(placeOf({}, origin), foundAs, MALFORMED_LOOKUP_EVENT);
   }
 
   addCoverage(entry: CoverageEntry): void {
@@ -102,6 +173,38 @@ export class ScanEngine {
     this.stats.skipped_by_reason[reason] = (this.stats.skipped_by_reason[reason] ?? 0) + 1;
   }
 
+  /**
+   * Skips a record that could not be read and, when it is one a detection may
+   * need (by the name it was found under, or the name it carries) and is not
+   * plainly outside the window, notes it against its (account, region). A
+   * record with no usable event name cannot be told apart from noise and is
+   * only counted.
+   */
+  private skipUnreadable(reason: SkipReason, record: RawObject, origin: EventOrigin, foundAs: string | undefined): void {
+    this.skip(reason);
+    const eventName = [foundAs, textField(record, 'eventName')].find((name) => name !== undefined && this.wanted.has(name));
+    if (eventName === undefined || this.plainlyOutsideWindow(record)) return;
+    this.unreadable.note(placeOf(record, origin), eventName, UNREADABLE_BECAUSE[reason]);
+  }
+
+  private inWindow(timeMs: number): boolean {
+    return timeMs > this.window.startMs && timeMs <= this.window.endMs;
+  }
+
+  /** Whether the record's own eventTime is valid and outside the window: then it could not have matched, read or not. */
+  private plainlyOutsideWindow(record: RawObject): boolean {
+    const eventTime = textField(record, 'eventTime');
+    const timeMs = eventTime === undefined ? Number.NaN : parseEventTime(eventTime);
+    return !Number.isNaN(timeMs) && !this.inWindow(timeMs);
+  }
+
+  /** Whether a region filter is set and the record names a region outside it (a record naming none is kept: it cannot be shown to be outside). */
+  private outsideRegions(record: RawObject): boolean {
+    if (this.regionFilter === undefined) return false;
+    const region = textField(record, 'awsRegion');
+    return region !== undefined && !this.regionFilter.has(region);
+  }
+
   finish(): Report {
     const hunts = [];
     const alerts = [];
@@ -110,12 +213,13 @@ export class ScanEngine {
       else alerts.push(...detection.run(this.kept));
     }
     alerts.sort((a, b) => (a['@timestamp'] < b['@timestamp'] ? -1 : a['@timestamp'] > b['@timestamp'] ? 1 : 0));
-    const coverage = [...this.coverage].sort((a, b) =>
+    const coverage = this.unreadable.appliedTo(this.coverage).sort((a, b) =>
       a.account === b.account ? (a.region < b.region ? -1 : a.region > b.region ? 1 : 0) : a.account < b.account ? -1 : 1,
     );
     return {
       window: windowToReport(this.window),
       status: statusOf(coverage, hunts, alerts),
+      coverage_complete: isCoverageComplete(coverage),
       coverage,
       hunts,
       alerts,

@@ -20,6 +20,11 @@ export class InputError extends Error {
 
 /** One line for any thrown value, without a stack trace. */
 export function describeError(error: unknown): string {
-  if (error instanceof Error) return error.message.split('\n')[0] ?? error.name;
+  // Duck-typed: errors made in another realm (a VM context, a worker) are
+  // not `instanceof Error` here but carry a message all the same.
+  if (typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string') {
+    const message = (error as { message: string }).message.split('\n')[0] ?? '';
+    return message !== '' ? message : String((error as { name?: unknown }).name ?? 'Error');
+  }
   return String(error);
 }

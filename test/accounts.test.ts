@@ -128,7 +128,8 @@ describe('scanning many accounts', () => {
 
       const { report, stats } = await collect([own, denied, readable], FAST);
 
-      expect(report.status).toBe('incomplete');
+      // The readable accounts' deletions keep status findings; the gap is in coverage_complete.
+      expect(report).toMatchObject({ status: 'findings', coverage_complete: false });
       expect(report.coverage.map((c) => [c.account, c.region, c.status])).toEqual([
         [own, 'eu-west-1', 'ok'],
         [own, 'us-east-1', 'ok'],
@@ -174,6 +175,18 @@ describe('scanning many accounts', () => {
         ),
       );
       expect(aws.stats.lookupEvents).toBe(0);
+    });
+  });
+
+  test('an organization with no ACTIVE account is fatal, in one line: a scan of nothing is not clean', async () => {
+    const specs: AccountSpec[] = accountSpecs(3, ['us-east-1']).map((spec, i) => ({ ...spec, status: i === 2 ? 'PENDING_CLOSURE' : 'SUSPENDED' }));
+    await withAws({ accounts: specs, organization: { managementAccount: specs[0]!.id }, roles: { name: ROLE } }, async (aws) => {
+      expect(await cli(['--accounts', 'organization', '--role-name', ROLE, '--format', 'json'])).toEqual({
+        status: 2,
+        stdout: '',
+        stderr: 'logging-tamper-guard: no accounts to read: none of the 3 organization account(s) is ACTIVE (PENDING_CLOSURE, SUSPENDED)\n',
+      });
+      expect(aws.stats.lookupEvents + aws.stats.describeRegions).toBe(0);
     });
   });
 
@@ -287,6 +300,31 @@ describe('the CLI with --accounts and --role-name', () => {
         [ids[2], '*', 'error'],
       ]);
       expect(report.hunts[0]?.rows.map((row) => row.accounts)).toEqual([[ids[1]]]);
+    });
+  });
+
+  test('an organization with a suspended account: listed in the report as skipped, and still clean (exit 0)', async () => {
+    const specs: AccountSpec[] = accountSpecs(3, ['us-east-1'], ['management', 'prod', 'old']).map((spec, i) => (i === 2 ? { ...spec, status: 'SUSPENDED' } : spec));
+    const suspended = specs[2]!.id;
+    await withAws({ accounts: specs, organization: { managementAccount: specs[0]!.id }, roles: { name: ROLE } }, async () => {
+      const json = await cli(['--accounts', 'organization', '--role-name', ROLE, '--format', 'json']);
+      expect(json.status).toBe(0);
+      const report = JSON.parse(json.stdout) as Report;
+      expect(report.status).toBe('clean');
+      expect(report.skipped_accounts).toEqual([{ account: suspended, account_name: 'old', state: 'SUSPENDED' }]);
+      expect(report.coverage.map((c) => [c.account, c.account_name])).toEqual([
+        [specs[0]!.id, 'management'],
+        [specs[1]!.id, 'prod'],
+      ]);
+    });
+  });
+
+  test('a scan that skipped nothing has no skipped_accounts field', async () => {
+    const specs = accountSpecs(2, ['us-east-1']);
+    await withAws({ accounts: specs, organization: { managementAccount: specs[0]!.id }, roles: { name: ROLE } }, async () => {
+      const report = JSON.parse((await cli(['--accounts', 'organization', '--role-name', ROLE, '--format', 'json'])).stdout) as Report;
+      expect(report.coverage).toHaveLength(2);
+      expect(report).not.toHaveProperty('skipped_accounts');
     });
   });
 

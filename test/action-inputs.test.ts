@@ -60,7 +60,7 @@ describe('action.yml', () => {
   });
 
   test('declares exactly the outputs of the design and runs dist/index.js on node24', () => {
-    expect(keys(section('outputs'))).toEqual(['status', 'findings', 'alerts', 'report', 'issue-number']);
+    expect(keys(section('outputs'))).toEqual(['status', 'coverage-complete', 'findings', 'alerts', 'report', 'issue-number']);
     expect(section('runs')).toBe('  using: node24\n  main: dist/index.js\n');
   });
 });

@@ -4,6 +4,9 @@ import { dirname, join } from 'node:path';
 import { annotationsFor } from '../src/action/annotations.js';
 import { writeReportFile } from '../src/action/report-file.js';
 import { workflowRunUrl } from '../src/action/run.js';
+import { githubWebHost, issueLine, safeGitHubUrl, summaryMarkdown } from '../src/action/summary.js';
+import type { TrackingResult } from '../src/github/tracking-issue.js';
+import { exitCodeOf } from '../src/report/model.js';
 import { markdownTable } from '../src/report/table.js';
 import { rawRecord } from './helpers/records.js';
 import { reportOf } from './helpers/reports.js';
@@ -24,7 +27,8 @@ describe('annotations', () => {
     ]);
     expect(annotations[0]?.message).toBe(
       'StopLogging (cloudtrail.amazonaws.com) succeeded: 3 events by arn:aws:iam::111122223333:user/alice, arn:aws:iam::1:user/bob ' +
-        'in account 1, 111122223333, region us-east-1, 2024-10-07T01:00:00.000Z to 2024-10-08T09:08:34.000Z (UTC)',
+        // bob's credentials are of account 1, but all three events were logged by (and logging stopped in) 111122223333.
+        'in account 111122223333, region us-east-1, 2024-10-07T01:00:00.000Z to 2024-10-08T09:08:34.000Z (UTC)',
     );
   });
 
@@ -52,6 +56,63 @@ describe('workflow run link', () => {
     expect(workflowRunUrl({ ...env, GITHUB_RUN_ID: '1) [x](http://evil' })).toBeUndefined();
     expect(workflowRunUrl({ ...env, GITHUB_SERVER_URL: 'javascript:alert(1)' })).toBeUndefined();
     expect(workflowRunUrl({})).toBeUndefined();
+  });
+});
+
+describe('tracking issue link in the job summary', () => {
+  const created = (url: string): TrackingResult => ({ action: 'created', issue: 7, url, newEvents: 2, deferredEvents: 0, labelsMissing: [] });
+
+  test('the API\'s html_url is linked when it is an https URL on the GitHub web host', () => {
+    expect(issueLine(created('https://github.com/acme/infra/issues/7'))).toBe('Tracking issue: [#7](https://github.com/acme/infra/issues/7) opened (2 new events).');
+    expect(safeGitHubUrl('https://github.com/acme/infra/issues/7#issuecomment-12', 'github.com')).toBe('https://github.com/acme/infra/issues/7#issuecomment-12');
+    expect(safeGitHubUrl('https://ghe.example.com/acme/infra/issues/7', githubWebHost('https://ghe.example.com'))).toBe('https://ghe.example.com/acme/infra/issues/7');
+  });
+
+  test.each([
+    'https://github.com/acme/infra/issues/7) [click](https://evil.example',
+    'https://github.com/acme/infra/issues/7 "title"',
+    'https://github.com/acme/infra/issues/<img src=x>',
+    'https://github.com/acme/infra/issues/7\n# heading',
+    'http://github.com/acme/infra/issues/7',
+    'javascript:alert(1)//github.com',
+    'https://evil.example/acme/infra/issues/7',
+    'https://github.com.evil.example/acme/infra/issues/7',
+    'https://github.com@evil.example/acme/infra/issues/7',
+    'not a url',
+  ])('%j is shown without a link', (url) => {
+    expect(safeGitHubUrl(url, 'github.com')).toBeUndefined();
+    expect(issueLine(created(url))).toBe('Tracking issue: #7 opened (2 new events).');
+  });
+
+  test('a link on another host than GITHUB_SERVER_URL\'s is not followed', () => {
+    expect(issueLine(created('https://github.com/acme/infra/issues/7'), githubWebHost('https://ghe.example.com'))).toBe('Tracking issue: #7 opened (2 new events).');
+    expect(githubWebHost(undefined)).toBe('github.com');
+    expect(githubWebHost('javascript:alert(1)')).toBe('github.com');
+  });
+});
+
+describe('findings and a coverage gap together', () => {
+  const deleted = rawRecord({ eventID: 'e', eventSource: 'cloudtrail.amazonaws.com', eventName: 'StopLogging' });
+  const withGap = (() => {
+    const base = reportOf([deleted]);
+    const coverage = [
+      { account: '111122223333', region: 'eu-west-1', status: 'error' as const, error: 'AccessDeniedException: denied by SCP' },
+      { account: '111122223333', region: 'us-east-1', status: 'ok' as const },
+      { account: '444455556666', region: '*', status: 'error' as const, error: 'AccessDenied' },
+    ];
+    return { ...base, coverage, coverage_complete: false };
+  })();
+
+  test('the summary headline says both', () => {
+    expect(summaryMarkdown(withGap, { action: 'disabled' }, '/tmp/r.json').split('\n')[0]).toBe(
+      '## logging-tamper-guard: 🚨 Service logging was deleted or stopped (or someone tried) — and coverage is incomplete: 1 account and 1 account/region pair could not be read',
+    );
+  });
+
+  test('findings meeting fail-on exit 1; otherwise the gap exits 3', () => {
+    expect(exitCodeOf(withGap, 'success')).toBe(1);
+    expect(exitCodeOf(withGap, 'never')).toBe(3);
+    expect(exitCodeOf({ ...withGap, coverage_complete: true }, 'never')).toBe(0);
   });
 });
 

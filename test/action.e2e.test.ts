@@ -44,7 +44,7 @@ describe('the action (dist/index.js) end to end', () => {
     const run = await runAction(withIssue, env());
 
     expect(run.code).toBe(1);
-    expect(run.outputs).toMatchObject({ status: 'findings', findings: '3', alerts: '1', 'issue-number': '1' });
+    expect(run.outputs).toMatchObject({ status: 'findings', 'coverage-complete': 'true', findings: '3', alerts: '1', 'issue-number': '1' });
     const report = JSON.parse(await readFile(run.outputs['report']!, 'utf8')) as { status: string; coverage: unknown[]; alerts: { event_id: string }[] };
     expect(report.status).toBe('findings');
     expect(report.coverage).toEqual([
@@ -146,16 +146,21 @@ describe('the action (dist/index.js) end to end', () => {
     ]);
   });
 
-  test('a region that cannot be read makes the scan incomplete and fails the job, naming the pair', async () => {
+  test('a region that cannot be read fails the job, naming the pair; the findings of the others still say findings', async () => {
     aws.denyRegion(ACCOUNT, 'eu-west-1');
     const run = await runAction({ 'fail-on': 'never', regions: 'eu-west-1, us-east-1' }, env());
 
     expect(run.code).toBe(1);
-    expect(run.outputs['status']).toBe('incomplete');
+    // us-east-1 holds deletions: a workflow paging on status == 'findings' must still page.
+    expect(run.outputs).toMatchObject({ status: 'findings', 'coverage-complete': 'false' });
+    const report = JSON.parse(await readFile(run.outputs['report']!, 'utf8')) as { status: string; coverage_complete: boolean };
+    expect(report).toMatchObject({ status: 'findings', coverage_complete: false });
     const failure = run.commands.filter((c) => c.command === 'error').map((c) => c.message);
     expect(failure).toHaveLength(1);
     expect(failure[0]).toMatch(/^Coverage incomplete, so the scan cannot vouch for these accounts\/regions: 111122223333\/eu-west-1 \(.*AccessDenied/);
-    expect(run.summary).toContain('⚠️ Coverage incomplete');
+    expect(run.summary).toContain(
+      '## logging-tamper-guard: 🚨 Service logging was deleted or stopped (or someone tried) — and coverage is incomplete: 1 account/region pair could not be read',
+    );
     expect(run.summary).toMatch(/\| 1: <code>us&#45;east&#45;1<\/code> \| <code>eu&#45;west&#45;1<\/code> \(<code>.*AccessDenied/);
   });
 
@@ -166,6 +171,8 @@ describe('the action (dist/index.js) end to end', () => {
     expect(run.code).toBe(1);
     expect(run.stdout.trim()).toBe('::error::Input "lookback-days": must be at most 90 (CloudTrail Event history keeps 90 days)');
     expect(aws.stats.lookupEvents + aws.stats.getCallerIdentity).toBe(calls);
+    // No scan was attempted: there is no verdict to report.
+    expect(run.outputs).toEqual({});
   });
 
   test('AWS credentials that do not work: one clear line', async () => {
@@ -175,7 +182,23 @@ describe('the action (dist/index.js) end to end', () => {
     const errors = run.commands.filter((c) => c.command === 'error');
     expect(errors).toHaveLength(1);
     expect(errors[0]?.message).toMatch(/^Could not read AWS CloudTrail: .*InvalidClientTokenId/);
-    expect(run.outputs).toEqual({});
+    // The scan was attempted and vouches for nothing: later steps must not read the silence as clean.
+    expect(run.outputs).toEqual({ status: 'incomplete', 'coverage-complete': 'false' });
     expect(run.summary).toContain('## logging-tamper-guard: ❌ no scan');
+  });
+
+  // Last: the emulator has no way to allow DescribeRegions again.
+  test('regions that cannot be listed make the scan incomplete, with a report, not "no scan"', async () => {
+    aws.denyDescribeRegions(ACCOUNT);
+    const run = await runAction({ 'fail-on': 'never' }, env());
+
+    expect(run.code).toBe(1);
+    expect(run.outputs['status']).toBe('incomplete');
+    const report = JSON.parse(await readFile(run.outputs['report']!, 'utf8')) as { status: string; coverage: unknown[] };
+    expect(report.status).toBe('incomplete');
+    expect(report.coverage).toEqual([
+      expect.objectContaining({ account: ACCOUNT, region: '*', status: 'error', error: expect.stringMatching(/ec2:DescribeRegions.*UnauthorizedOperation/) }),
+    ]);
+    expect(run.summary).not.toContain('no scan');
   });
 });

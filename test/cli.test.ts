@@ -4,6 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCommand } from '../src/command.js';
 import type { Report } from '../src/report/model.js';
+import { startAwsEmulator } from './emulators/aws.js';
+import { cloudTrailRecord } from './emulators/records.js';
+import { useEnv } from './helpers/env.js';
 import { REPO_ROOT } from './helpers/paths.js';
 import { rawRecord } from './helpers/records.js';
 
@@ -85,7 +88,7 @@ describe('exit status and --fail-on', () => {
     const path = logFile('clean.json', [rawRecord({ eventName: 'DescribeFlowLogs' }), rawRecord({ eventTime: '2023-01-01T00:00:00Z' })]);
     const run = await cli('scan', '--input', path, ...NOW, '--format', 'json');
     expect(run.status).toBe(0);
-    expect(reportOf(run).status).toBe('clean');
+    expect(reportOf(run)).toMatchObject({ status: 'clean', coverage_complete: true });
   });
 
   test('failed attempts only: success -> 0, any -> 1, never -> 0; the report shows them either way', async () => {
@@ -117,6 +120,82 @@ describe('exit status and --fail-on', () => {
     const run = await cli('scan', '--input', path, ...NOW, '--lookback-days', '30', '--format', 'json');
     expect(run.status).toBe(1);
     expect(reportOf(run).window).toEqual({ start: '2024-09-10T00:00:00.000Z', end: '2024-10-10T00:00:00.000Z' });
+  });
+});
+
+describe('findings and a coverage gap together (live read)', () => {
+  const ACCOUNT = '111122223333';
+
+  // A deletion read in us-east-1 while eu-west-1 denies LookupEvents (as an SCP would).
+  test('status stays findings and coverage_complete says false; fail-on decides between exit 1 and 3', async () => {
+    const aws = await startAwsEmulator({ accounts: [{ id: ACCOUNT, regions: ['eu-west-1', 'us-east-1'] }] });
+    const restore = useEnv(aws.env(ACCOUNT));
+    try {
+      aws.addRecords(ACCOUNT, 'us-east-1', [cloudTrailRecord({ eventName: 'StopLogging', eventID: 'evt-stop', eventTime: '2024-10-08T09:00:00Z', account: ACCOUNT, region: 'us-east-1' })]);
+      aws.denyRegion(ACCOUNT, 'eu-west-1');
+
+      const json = await cli('scan', ...NOW, '--format', 'json');
+      expect([json.status, json.stderr]).toEqual([1, '']);
+      const report = reportOf(json);
+      expect(report.status).toBe('findings');
+      expect(report.coverage_complete).toBe(false);
+      expect(report.hunts[0]!.rows.flatMap((row) => row.event_ids)).toEqual(['evt-stop']);
+
+      const text = await cli('scan', ...NOW, '--fail-on', 'never', '--format', 'text');
+      expect(text.status).toBe(3);
+      expect(text.stdout.split('\n').slice(0, 3)).toEqual([
+        'Service logging was deleted or stopped (or someone tried) — and coverage is incomplete: 1 account/region pair could not be read',
+        'status: findings',
+        'coverage complete: no',
+      ]);
+
+      const markdown = await cli('scan', ...NOW, '--fail-on', 'never', '--format', 'markdown');
+      expect(markdown.stdout.split('\n')[0]).toBe(
+        '## logging-tamper-guard: 🚨 Service logging was deleted or stopped (or someone tried) — and coverage is incomplete: 1 account/region pair could not be read',
+      );
+    } finally {
+      restore();
+      await aws.close();
+    }
+  });
+});
+
+describe('--regions with file input', () => {
+  test('keeps only the records of the listed regions and counts the rest as outside the regions', async () => {
+    const path = logFile('regions.json', [
+      rawRecord({ eventID: 'east', awsRegion: 'us-east-1' }),
+      rawRecord({ eventID: 'west', awsRegion: 'eu-west-1' }),
+      rawRecord({ eventID: 'sydney', awsRegion: 'ap-southeast-2', eventName: 'DescribeFlowLogs' }),
+      // Unreadable, but in a region not asked for: no gap in what was asked.
+      rawRecord({ eventID: 'broken', awsRegion: 'eu-west-1', eventTime: 'yesterday' }),
+    ]);
+    const idsIn = (run: Run) => reportOf(run).hunts[0]!.rows.flatMap((row) => row.event_ids).sort();
+
+    const all = await cli('scan', '--input', path, ...NOW, '--format', 'json');
+    expect(idsIn(all)).toEqual(['east', 'west']);
+    expect(reportOf(all).stats.records_outside_regions).toBe(0);
+    expect(reportOf(all).coverage.map((entry) => [entry.region, entry.status])).toEqual([['eu-west-1', 'error']]);
+
+    const east = await cli('scan', '--input', path, ...NOW, '--regions', 'us-east-1', '--format', 'json');
+    expect(idsIn(east)).toEqual(['east']);
+    expect(reportOf(east).stats).toEqual(expect.objectContaining({ records_read: 4, records_outside_regions: 3, records_skipped: 0 }));
+    expect(reportOf(east).coverage).toEqual([]);
+
+    const none = await cli('scan', '--input', path, ...NOW, '--regions', 'ca-central-1', '--format', 'json');
+    expect([none.status, reportOf(none).status, reportOf(none).stats.records_outside_regions]).toEqual([0, 'clean', 4]);
+  });
+
+  test('applies to --sample too', async () => {
+    const report = reportOf(await cli('scan', '--sample', '--regions', 'eu-west-1', '--format', 'json'));
+    expect(new Set(report.hunts[0]!.rows.flatMap((row) => row.regions))).toEqual(new Set(['eu-west-1']));
+    expect(report.stats.records_outside_regions).toBeGreaterThan(0);
+  });
+
+  test('the text and Markdown stats lines say how many records the filter left out', async () => {
+    const expected = `${reportOf(await cli('scan', '--sample', '--regions', 'eu-west-1', '--format', 'json')).stats.records_outside_regions} outside the listed regions`;
+    expect((await cli('scan', '--sample', '--regions', 'eu-west-1')).stdout).toContain(expected);
+    expect((await cli('scan', '--sample', '--regions', 'eu-west-1', '--format', 'markdown')).stdout).toContain(expected);
+    expect((await cli('scan', '--sample')).stdout).not.toContain('outside the listed regions');
   });
 });
 
@@ -190,6 +269,7 @@ describe('bad input and bad usage: exit 2 and one line on stderr', () => {
     [['scan', '--format', 'xml'], 'logging-tamper-guard: --format: must be json, markdown or text'],
     [['scan', '--fail-on', 'sometimes'], 'logging-tamper-guard: --fail-on: must be success, any or never'],
     [['scan', '--now', 'yesterday'], /^logging-tamper-guard: --now: must be an ISO 8601 date/],
+    [['scan', '--now', '2024-02-30T00:00:00Z'], 'logging-tamper-guard: --now: is not a real calendar date'],
     [[], 'logging-tamper-guard: missing command: use "scan" (see --help)'],
   ])('%j', async (argv, message) => {
     const line = oneLine(await cli(...argv));

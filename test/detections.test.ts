@@ -189,6 +189,42 @@ describe('hunt: Multiple Service Logging Deleted or Stopped', () => {
   });
 });
 
+describe('the account an event is attributed to', () => {
+  const MEMBER = '444455556666';
+  const CALLER = '111122223333';
+
+  test("a file record belongs to the account whose trail logged it (recipientAccountId), not the caller's", () => {
+    const report = scanRecords([
+      rawRecord({ eventID: 'cross', recipientAccountId: MEMBER, userIdentity: assumedRole(CALLER, 'OrgAdmin', 'eve') }),
+      rawRecord({ eventID: 'service', recipientAccountId: MEMBER, userIdentity: AWS_SERVICE_IDENTITY }),
+      rawRecord({
+        eventID: 'resolver',
+        eventSource: 'route53resolver.amazonaws.com',
+        eventName: 'DeleteResolverQueryLogConfig',
+        recipientAccountId: MEMBER,
+        userIdentity: assumedRole(CALLER, 'OrgAdmin', 'eve'),
+      }),
+    ]);
+    expect(rowsOf(report).map((row) => [row.event_ids, row.accounts])).toEqual([
+      [['cross'], [MEMBER]],
+      [['service'], [MEMBER]],
+      [['resolver'], [MEMBER]],
+    ]);
+    // cloud.account.id stays the caller's, as Elastic's integration maps userIdentity.accountId.
+    expect(report.alerts.map((alert) => [alert['origin.account'], alert['cloud.account.id']])).toEqual([[MEMBER, CALLER]]);
+  });
+
+  test('the account of a live read wins over what the record says', () => {
+    const engine = new ScanEngine(windowEndingAt(NOW, 7));
+    engine.add(rawRecord({ recipientAccountId: MEMBER }), { account: '999988887777', region: 'us-east-1' });
+    expect(rowsOf(engine.finish())[0]!.accounts).toEqual(['999988887777']);
+  });
+
+  test("a record without recipientAccountId falls back to the caller's account", () => {
+    expect(rowsOf(scanRecords([rawRecord({ recipientAccountId: undefined, userIdentity: assumedRole(CALLER, 'OrgAdmin', 'eve') })]))[0]!.accounts).toEqual([CALLER]);
+  });
+});
+
 describe('rule: Route53 Resolver Query Log Configuration Deleted', () => {
   const resolver = (extra: Record<string, unknown> = {}) =>
     rawRecord({
@@ -281,10 +317,35 @@ describe('engine bookkeeping', () => {
       records_skipped: 7,
       skipped_by_reason: { 'not-an-object': 3, 'missing-envelope': 2, 'bad-timestamp': 2 },
       records_outside_window: 1,
+      records_outside_regions: 0,
       events_matched: 1,
       duplicates_dropped: 0,
       files_read: 0,
     });
+  });
+
+  test('an unreadable record of an event read live counts against the (account, region) it was read in', () => {
+    const engine = new ScanEngine(windowEndingAt(NOW, 7));
+    const origin = { account: '999988887777', accountName: 'prod', region: 'ap-south-1' };
+    engine.addCoverage({ account: '999988887777', account_name: 'prod', region: 'ap-south-1', status: 'ok', requests: 4, events: 2 });
+    engine.add({ eventVersion: '1.08' }, origin, 'StopLogging');
+    engine.addUnparseable(origin, 'StopLogging');
+    // Found as an event no detection reads: counted only.
+    engine.addUnparseable(origin, 'DescribeTrails');
+    const report = engine.finish();
+    expect(report.coverage).toEqual([
+      {
+        account: '999988887777',
+        account_name: 'prod',
+        region: 'ap-south-1',
+        status: 'error',
+        error: '2 StopLogging events could not be read (malformed CloudTrailEvent; missing eventTime, eventName or eventSource)',
+        requests: 4,
+        events: 2,
+      },
+    ]);
+    expect(report.status).toBe('incomplete');
+    expect(report.stats.records_skipped).toBe(3);
   });
 
   test('status is clean without findings and findings with a failure-only row', () => {

@@ -13,14 +13,17 @@ import { rawRecord } from './helpers/records.js';
 
 /** A sink that keeps what it is given, in order. */
 class RecordingSink implements RecordSink {
-  readonly records: { raw: unknown; origin: EventOrigin | undefined }[] = [];
-  unparseable = 0;
+  readonly records: { raw: unknown; origin: EventOrigin | undefined; foundAs: string | undefined }[] = [];
+  readonly unparseableFoundAs: (string | undefined)[] = [];
   files = 0;
-  add(raw: unknown, origin?: EventOrigin): void {
-    this.records.push({ raw, origin });
+  add(raw: unknown, origin?: EventOrigin, foundAs?: string): void {
+    this.records.push({ raw, origin, foundAs });
   }
-  addUnparseable(): void {
-    this.unparseable += 1;
+  addUnparseable(_origin?: EventOrigin, foundAs?: string): void {
+    this.unparseableFoundAs.push(foundAs);
+  }
+  get unparseable(): number {
+    return this.unparseableFoundAs.length;
   }
   addCoverage(): void {}
   fileRead(): void {
@@ -141,6 +144,7 @@ describe('aws cloudtrail lookup-events output ({"Events":[...]})', () => {
     const text = JSON.stringify({ Events: records.map(lookupEvent) }, null, 4);
     const sink = await read(put('lookup.json', text));
     expect(sink.records.map((r) => r.raw)).toEqual(records);
+    expect(sink.records.map((r) => r.foundAs)).toEqual(['DeleteFlowLogs', 'DeleteFlowLogs']);
     expect(sink.unparseable).toBe(0);
   });
 
@@ -149,13 +153,71 @@ describe('aws cloudtrail lookup-events output ({"Events":[...]})', () => {
     const events = [{ ...good, CloudTrailEvent: '{"eventName": "DeleteTrail",' }, good, { EventId: 'no-string' }, { ...good, CloudTrailEvent: 42 }, 'junk'];
     const sink = await read(put('lookup.json', JSON.stringify({ NextToken: 'abc', Events: events })));
     expect(sink.ids).toEqual(['ok']);
-    expect(sink.unparseable).toBe(4);
+    // The EventName beside a broken CloudTrailEvent still says what the event was.
+    expect(sink.unparseableFoundAs).toEqual(['DeleteFlowLogs', undefined, 'DeleteFlowLogs', undefined]);
   });
 
   test('a malformed CloudTrailEvent is counted as skipped in the report', async () => {
     const bad = { EventId: 'x', CloudTrailEvent: 'not json' };
     const report = await scan({ inputs: [put('lookup.json', JSON.stringify({ Events: [bad] }))], regions: 'all', lookbackDays: 7, now: new Date('2024-10-10T00:00:00Z') });
     expect(report.stats).toEqual(expect.objectContaining({ records_read: 1, records_skipped: 1, files_read: 1 }));
+    // Nothing says it was an event the detections need: counted only.
+    expect(report.status).toBe('clean');
+  });
+
+  test('a malformed CloudTrailEvent listed as DeleteTrail makes the scan incomplete, naming the file', async () => {
+    const path = put('lookup.json', JSON.stringify({ Events: [{ EventId: 'x', EventName: 'DeleteTrail', CloudTrailEvent: '{"eventName": "DeleteTrail",' }] }));
+    const report = await scan({ inputs: [path], regions: 'all', lookbackDays: 7, now: new Date('2024-10-10T00:00:00Z') });
+    expect(report.status).toBe('incomplete');
+    expect(report.coverage).toEqual([
+      { account: 'unknown', region: 'unknown', status: 'error', error: `1 DeleteTrail event could not be read (malformed CloudTrailEvent) in ${path}` },
+    ]);
+  });
+});
+
+describe('records the detections need that cannot be read', () => {
+  const scanFiles = (...inputs: string[]) => scan({ inputs, regions: 'all', lookbackDays: 7, now: new Date('2024-10-10T00:00:00Z') });
+  const deleteTrail = (overrides: Record<string, unknown>) =>
+    rawRecord({ eventSource: 'cloudtrail.amazonaws.com', eventName: 'DeleteTrail', recipientAccountId: '444455556666', awsRegion: 'eu-west-1', ...overrides });
+
+  test('a DeleteTrail with a bad eventTime is a coverage error of the account and region it names: never clean', async () => {
+    const path = put('a.json', logFile(deleteTrail({ eventTime: 'yesterday' }), rawRecord({ eventName: 'DescribeFlowLogs' })));
+    const report = await scanFiles(path);
+    expect(report.status).toBe('incomplete');
+    expect(report.coverage).toEqual([
+      { account: '444455556666', region: 'eu-west-1', status: 'error', error: `1 DeleteTrail event could not be read (invalid eventTime) in ${path}` },
+    ]);
+    expect(report.stats.skipped_by_reason).toEqual({ 'bad-timestamp': 1 });
+  });
+
+  test('several places, reasons and files are grouped by (account, region); findings are still reported', async () => {
+    const first = put('d/1.json', logFile(deleteTrail({ eventTime: 'yesterday' }), deleteTrail({ eventSource: undefined }), rawRecord({ eventID: 'found' })));
+    put('d/2.json', logFile(deleteTrail({ eventTime: '2024-02-30T00:00:00Z', eventName: 'StopLogging' }), rawRecord({ eventTime: undefined, recipientAccountId: undefined, awsRegion: undefined })));
+    const report = await scanFiles(join(dir, 'd'));
+    expect(report.coverage).toEqual([
+      {
+        account: '444455556666',
+        region: 'eu-west-1',
+        status: 'error',
+        error: `2 DeleteTrail events, 1 StopLogging event could not be read (invalid eventTime; missing eventTime, eventName or eventSource) in 2 files, first ${first}`,
+      },
+      { account: 'unknown', region: 'unknown', status: 'error', error: `1 DeleteFlowLogs event could not be read (missing eventTime, eventName or eventSource) in ${join(dir, 'd', '2.json')}` },
+    ]);
+    expect(report.hunts[0]!.rows.flatMap((row) => row.event_ids)).toEqual(['found']);
+  });
+
+  test('not candidates, only counted: no usable eventName, an event no detection reads, a valid time outside the window', async () => {
+    const path = put('a.json', logFile(
+      rawRecord({ eventName: undefined, eventTime: 'yesterday' }),
+      rawRecord({ eventName: 42 }),
+      rawRecord({ eventName: 'DescribeTrails', eventSource: 'cloudtrail.amazonaws.com', eventTime: 'yesterday' }),
+      deleteTrail({ eventTime: '2024-09-01T00:00:00Z', eventSource: undefined }),
+      'DeleteTrail',
+    ));
+    const report = await scanFiles(path);
+    expect(report.status).toBe('clean');
+    expect(report.coverage).toEqual([]);
+    expect(report.stats.records_skipped).toBe(5);
   });
 });
 

@@ -99,7 +99,7 @@ describe('LookupEvents collection against the CloudTrail emulator', () => {
     });
   });
 
-  test('a denied region makes the scan incomplete, names the region and its error, and the others are still read', async () => {
+  test('a denied region makes coverage incomplete, names the region and its error, and the others are still read', async () => {
     await withAws({ accounts: [{ id: ACCOUNT, regions: ['us-east-1', 'eu-west-1', 'eu-central-1'] }], ratePerSecond: 20 }, async (aws) => {
       const found = inWindow(2, 'DeleteTrail', 'eu-central-1');
       aws.addRecords(ACCOUNT, 'eu-central-1', found);
@@ -108,7 +108,8 @@ describe('LookupEvents collection against the CloudTrail emulator', () => {
 
       const report = await scan({ inputs: [], regions: 'all', lookbackDays: 7, now: new Date(NOW) }, FAST);
 
-      expect(report.status).toBe('incomplete');
+      // The findings of the readable regions keep status findings; the gap is in coverage_complete.
+      expect(report).toMatchObject({ status: 'findings', coverage_complete: false });
       const denied = report.coverage.find((c) => c.region === 'eu-west-1');
       expect(denied).toMatchObject({ account: ACCOUNT, status: 'error' });
       expect(denied?.error).toMatch(/^AccessDeniedException: User: arn:aws:iam::111122223333:user\/scanner is not authorized to perform: cloudtrail:LookupEvents/);
@@ -133,18 +134,49 @@ describe('LookupEvents collection against the CloudTrail emulator', () => {
     });
   });
 
-  test('malformed CloudTrailEvent strings are counted and skipped', async () => {
-    await withAws({ accounts: [{ id: ACCOUNT, regions: ['us-east-1'] }], ratePerSecond: 20 }, async (aws) => {
+  test('an unreadable event is a coverage error of its region: counted, named, and the readable events still found', async () => {
+    await withAws({ accounts: [{ id: ACCOUNT, regions: ['us-east-1', 'eu-west-1'] }], ratePerSecond: 20 }, async (aws) => {
       const good = inWindow(3, 'StopLogging', 'us-east-1');
       aws.addRecords(ACCOUNT, 'us-east-1', good);
       aws.addMalformed(ACCOUNT, 'us-east-1', { eventName: 'StopLogging', eventTime: '2024-10-05T10:00:00Z' });
+      aws.addMalformed(ACCOUNT, 'us-east-1', { eventName: 'StopLogging', eventTime: '2024-10-05T11:00:00Z', text: '[' });
       aws.addMalformed(ACCOUNT, 'us-east-1', { eventName: 'DeleteTrail', eventTime: '2024-10-06T10:00:00Z', text: 'not json' });
+      // JSON, but not a record: no eventTime, eventName or eventSource. Asked for as DeleteFlowLogs, so still one.
+      aws.addMalformed(ACCOUNT, 'us-east-1', { eventName: 'DeleteFlowLogs', eventTime: '2024-10-06T11:00:00Z', text: '{"eventVersion":"1.08"}' });
 
       const { report } = await collect();
 
-      expect(report.stats.skipped_by_reason['missing-envelope']).toBe(2);
+      expect(report.stats.skipped_by_reason['missing-envelope']).toBe(4);
       expect(eventIdsOf(report)).toEqual(idsOf(good));
-      expect(report.status).toBe('findings');
+      expect(report.coverage).toEqual([
+        expect.objectContaining({ account: ACCOUNT, region: 'eu-west-1', status: 'ok' }),
+        {
+          account: ACCOUNT,
+          region: 'us-east-1',
+          status: 'error',
+          error:
+            '1 DeleteFlowLogs event, 1 DeleteTrail event, 2 StopLogging events could not be read (malformed CloudTrailEvent; missing eventTime, eventName or eventSource)',
+          requests: EVENT_NAMES.length,
+          events: 7,
+        },
+      ]);
+      expect(report.status).not.toBe('clean');
+    });
+  });
+
+  test('a region holding only an unreadable StopLogging is not clean: incomplete, exit 3', async () => {
+    await withAws({ accounts: [{ id: ACCOUNT, regions: ['us-east-1'] }], ratePerSecond: 20 }, async (aws) => {
+      aws.addMalformed(ACCOUNT, 'us-east-1', { eventName: 'StopLogging', eventTime: '2024-10-05T10:00:00Z' });
+      let stdout = '';
+      let stderr = '';
+      const status = await runCommand(['scan', '--now', NOW, '--format', 'json'], { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+      expect(stderr).toBe('');
+      expect(status).toBe(3);
+      const report = JSON.parse(stdout) as Report;
+      expect(report.status).toBe('incomplete');
+      expect(report.coverage).toEqual([
+        expect.objectContaining({ account: ACCOUNT, region: 'us-east-1', status: 'error', error: '1 StopLogging event could not be read (malformed CloudTrailEvent)' }),
+      ]);
     });
   });
 
@@ -181,13 +213,36 @@ describe('LookupEvents collection against the CloudTrail emulator', () => {
     });
   });
 
-  test('failing to list the regions is fatal, in one line', async () => {
+  test("the credentials' own regions not listable is a coverage gap of the account: incomplete, exit 3, the report still written", async () => {
     await withAws({ accounts: [{ id: ACCOUNT, regions: ['us-east-1'] }] }, async (aws) => {
       aws.denyDescribeRegions(ACCOUNT);
-      const failure = collect().then(() => 'resolved', (error: unknown) => (error instanceof Error ? error.message : String(error)));
-      await expect(failure).resolves.toBe(
-        `cannot list the enabled regions of account ${ACCOUNT} (ec2:DescribeRegions in us-east-1): UnauthorizedOperation: You are not authorized to perform this operation.`,
-      );
+      let stdout = '';
+      let stderr = '';
+      const status = await runCommand(['scan', '--now', NOW, '--format', 'json'], { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+      expect(stderr).toBe('');
+      expect(status).toBe(3);
+      const report = JSON.parse(stdout) as Report;
+      expect(report.status).toBe('incomplete');
+      expect(report.coverage).toEqual([
+        {
+          account: ACCOUNT,
+          region: '*',
+          status: 'error',
+          error: `cannot list the enabled regions of account ${ACCOUNT} (ec2:DescribeRegions in us-east-1): UnauthorizedOperation: You are not authorized to perform this operation.`,
+          requests: 0,
+          events: 0,
+        },
+      ]);
+      expect(aws.stats.lookupEvents).toBe(0);
+    });
+  });
+
+  test('an account with no enabled region is a coverage gap, not a clean scan of nothing', async () => {
+    await withAws({ accounts: [{ id: ACCOUNT, regions: [] }] }, async (aws) => {
+      const { report, stats } = await collect();
+      expect(report.status).toBe('incomplete');
+      expect(report.coverage).toEqual([expect.objectContaining({ account: ACCOUNT, region: '*', status: 'error', error: 'no enabled regions' })]);
+      expect(stats.accountsUnreadable).toBe(1);
       expect(aws.stats.lookupEvents).toBe(0);
     });
   });

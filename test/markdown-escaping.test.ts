@@ -3,10 +3,13 @@ import { ScanEngine, windowEndingAt } from '../src/engine.js';
 import { composeIssueBody, composeComment } from '../src/github/issue-text.js';
 import { readEventIds, TRACKING_MARKER } from '../src/github/markers.js';
 import { selectNew } from '../src/github/new-findings.js';
+import { accountNamesOf } from '../src/report/accounts.js';
 import { inlineCode, inlineText, sanitize } from '../src/report/escape.js';
 import { renderMarkdown } from '../src/report/markdown.js';
+import { renderText } from '../src/report/text.js';
 import type { Report } from '../src/report/model.js';
 import { rawRecord } from './helpers/records.js';
+import { reportOf } from './helpers/reports.js';
 
 // Everything an attacker who controls a field could try, and 10 kB of it.
 const PAYLOADS = [
@@ -39,12 +42,15 @@ function hostileReport(): Report {
   const engine = new ScanEngine(windowEndingAt(new Date('2024-10-09T00:00:00Z'), 7));
   const identity = { type: 'IAMUser', arn: `arn:aws:iam::111122223333:user/${HUGE}`, accountId: '111122223333', userName: HUGE };
   const fields = { userIdentity: identity, userAgent: HUGE, sourceIPAddress: HUGE, requestParameters: { name: HUGE } };
-  engine.add(rawRecord({ ...fields, eventID: HOSTILE_ID, eventSource: 'route53resolver.amazonaws.com', eventName: 'DeleteResolverQueryLogConfig', awsRegion: HUGE }));
+  // Read from an account whose name is hostile too: shown with the alert and its hunt row.
+  const readIn = { account: '444455556666', accountName: HUGE, region: 'us-east-1' };
+  engine.add(rawRecord({ ...fields, eventID: HOSTILE_ID, eventSource: 'route53resolver.amazonaws.com', eventName: 'DeleteResolverQueryLogConfig', awsRegion: HUGE }), readIn);
   engine.add(rawRecord({ ...fields, eventID: 'evt-2', eventSource: 'cloudtrail.amazonaws.com', eventName: 'StopLogging', errorCode: HUGE, errorMessage: HUGE }));
   engine.add(rawRecord({ ...fields, eventID: 'evt-3', userIdentity: { type: 'IAMUser', arn: HOSTILE, accountId: HOSTILE } }));
   engine.addCoverage({ account: '111122223333', account_name: HUGE, region: 'us-east-1', status: 'ok' });
   engine.addCoverage({ account: HOSTILE, account_name: HOSTILE, region: HUGE, status: 'error', error: HUGE });
-  return engine.finish();
+  engine.addCoverage({ account: '555566667777', account_name: HUGE, region: '*', status: 'error', error: HUGE });
+  return { ...engine.finish(), skipped_accounts: [{ account: HOSTILE, account_name: HUGE, state: HOSTILE }] };
 }
 
 /** The Markdown with our own constructs removed; what is left came from data and must be plain. */
@@ -94,11 +100,16 @@ describe('attacker-controlled values render inert', () => {
     assertInert(summary, 0);
     assertInert(renderMarkdown(report), 0);
     expect(summary.length).toBeLessThan(200_000);
+    // The hostile account names were rendered (and so checked above) in every place accounts are shown.
+    expect(summary).toContain('all regions: account not read');
+    expect(summary).toContain('1 account skipped: not ACTIVE in AWS Organizations: <code>');
+    expect(summary).toContain('read in <code>444455556666</code> (<code>&#60;img src&#61;x onerror&#61;alert');
   });
 
   test('issue body and comment; the hidden markers cannot be forged', () => {
-    const findings = selectNew(hostileReport(), new Set());
-    const context = { window: { start: '2024-10-02T00:00:00.000Z', end: '2024-10-09T00:00:00.000Z' } };
+    const report = hostileReport();
+    const findings = selectNew(report, new Set());
+    const context = { window: { start: '2024-10-02T00:00:00.000Z', end: '2024-10-09T00:00:00.000Z' }, accountNames: accountNamesOf(report) };
     const body = composeIssueBody(findings, context).body;
     assertInert(body, 2);
     expect(body.length).toBeLessThanOrEqual(65_536);
@@ -107,6 +118,18 @@ describe('attacker-controlled values render inert', () => {
     const comment = composeComment(findings, context).body;
     assertInert(comment, 1);
     expect(readEventIds(comment).sort()).toEqual(['evt-2', 'evt-3', HOSTILE_ID].sort());
+  });
+});
+
+describe('terminal text', () => {
+  test('replaces controls, bidirectional overrides and isolates, and direction marks, as the Markdown escaping does', () => {
+    // "Trojan Source": each would reorder or hide what is shown around the value.
+    const tricks = ['\u202a', '\u202b', '\u202c', '\u202d', '\u202e', '\u2066', '\u2067', '\u2068', '\u2069', '\u200e', '\u200f', '\u061c', '\u001b[2J', '\u2028'];
+    const arn = `arn:aws:iam::111122223333:user/${tricks.join('x')}`;
+    const text = renderText(reportOf([rawRecord({ eventID: 'evt-1', userIdentity: { type: 'IAMUser', arn, accountId: '111122223333' } })]));
+    expect(text).toContain(`by arn:aws:iam::111122223333:user/${tricks.map((trick) => `\uFFFD${trick.slice(1)}`).join('x')}  in`);
+    // eslint-disable-next-line no-control-regex
+    expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/u);
   });
 });
 

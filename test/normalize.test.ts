@@ -97,3 +97,21 @@ describe('normalizeRecord on real CloudTrail records matches Elastic', () => {
     expect(normalizeRecord(raw)).toEqual({ ok: false, reason });
   });
 });
+
+describe('event time parsing', () => {
+  test.each(['2024-02-30T00:00:00Z', '2023-02-29T12:00:00Z', '2024-04-31T00:00:00Z', '2024-00-10T00:00:00Z'])(
+    'an impossible calendar date (%s) is a bad timestamp, not rolled over',
+    (eventTime) => {
+      expect(normalizeRecord({ eventTime, eventName: 'DeleteTrail', eventSource: 'cloudtrail.amazonaws.com' })).toEqual({ ok: false, reason: 'bad-timestamp' });
+    },
+  );
+
+  test.each([
+    ['2024-02-29T23:59:59Z', '2024-02-29T23:59:59.000Z'],
+    ['2024-10-08T11:02:30+02:00', '2024-10-08T09:02:30.000Z'],
+    ['2024-10-08T09:02:30.123456Z', '2024-10-08T09:02:30.123Z'],
+  ])('%s is read as %s', (eventTime, iso) => {
+    const result = normalizeRecord({ eventTime, eventName: 'DeleteTrail', eventSource: 'cloudtrail.amazonaws.com' });
+    expect(result.ok && result.event['@timestamp']).toBe(iso);
+  });
+});

@@ -1,3 +1,4 @@
+import { ScanEngine, windowEndingAt } from '../src/engine.js';
 import { createGitHubClient } from '../src/github/client.js';
 import { describeGitHubError } from '../src/github/errors.js';
 import { eventsMarker, readEventIds, TRACKING_MARKER } from '../src/github/markers.js';
@@ -44,6 +45,19 @@ describe('tracking issue', () => {
     expect(body).toContain('[this workflow run](https://github.com/acme/infra/actions/runs/42)');
     expect(readEventIds(body).sort()).toEqual(['evt-a', 'evt-b']);
     expect(github.labels.map((label) => label.name)).toEqual(LABELS);
+  });
+
+  test('accounts are named as in the report: the hunt rows by coverage, the alerts by where they were read', async () => {
+    const engine = new ScanEngine(windowEndingAt(new Date('2024-10-09T00:00:00Z'), 7));
+    engine.add(stopLogging('evt-p'), { account: '222233334444', region: 'us-east-1' });
+    engine.add(resolverDeleted('evt-q'), { account: '222233334444', accountName: 'prod', region: 'us-east-1' });
+    engine.addCoverage({ account: '222233334444', account_name: 'prod', region: 'us-east-1', status: 'ok' });
+    await syncTrackingIssue(createGitHubClient(WRITE_TOKEN, github.url), { owner: github.owner, repo: github.repo }, engine.finish(), { labels: LABELS });
+
+    const body = github.issues[0]?.body ?? '';
+    expect(body).toContain('in account <code>222233334444</code> (<code>prod</code>), region');
+    // The alert's caller (alice, of 111122223333) acted in prod: both accounts are shown.
+    expect(body).toContain('| read in <code>222233334444</code> (<code>prod</code>); caller account <code>111122223333</code> |');
   });
 
   test('the same report again reads but writes nothing', async () => {
@@ -105,6 +119,28 @@ describe('tracking issue', () => {
     const result = await sync([stopLogging('evt-a')]);
 
     expect(result).toMatchObject({ action: 'created', issue: 4 });
+  });
+
+  test("an outsider's labelled, marked issue is not a tracking issue: the events it lists are reported in a real one", async () => {
+    // Issue templates apply labels for anyone on a public repository.
+    github.seedIssue({ title: 'tracking', body: `${TRACKING_MARKER}\n${eventsMarker(['evt-a', 'evt-b'])}`, labels: LABELS, login: 'mallory', association: 'NONE' });
+    github.seedIssue({ title: 'tracking', body: `${TRACKING_MARKER}\n${eventsMarker(['evt-a'])}`, labels: LABELS, login: 'ex-member', association: 'CONTRIBUTOR' });
+
+    const result = await sync([stopLogging('evt-a'), stopLogging('evt-b', '2024-10-08T10:00:00Z')]);
+
+    expect(result).toMatchObject({ action: 'created', issue: 3, newEvents: 2 });
+    expect(readEventIds(github.issues[2]?.body).sort()).toEqual(['evt-a', 'evt-b']);
+    expect(github.commentsOn(1)).toEqual([]);
+  });
+
+  test('an issue opened by a collaborator or by an app is a tracking issue', async () => {
+    github.seedIssue({ title: 'by hand', body: `${TRACKING_MARKER}\n${eventsMarker(['evt-a'])}`, labels: LABELS, login: 'octo-admin', association: 'MEMBER', state: 'closed' });
+    github.seedIssue({ title: 'by an app', body: `${TRACKING_MARKER}\n${eventsMarker(['evt-b'])}`, labels: LABELS, login: 'security-app[bot]', association: 'NONE' });
+
+    const result = await sync([stopLogging('evt-a'), stopLogging('evt-b', '2024-10-08T10:00:00Z'), stopLogging('evt-c', '2024-10-08T11:00:00Z')]);
+
+    expect(result).toMatchObject({ action: 'commented', issue: 2, newEvents: 1 });
+    expect(readEventIds(github.commentsOn(2).at(-1)?.body)).toEqual(['evt-c']);
   });
 
   test('pages through more than 100 tracking issues and more than 100 comments', async () => {

@@ -5,12 +5,12 @@ import { createGitHubClient, parseRepository } from '../github/client.js';
 import { describeGitHubError } from '../github/errors.js';
 import { syncTrackingIssue } from '../github/tracking-issue.js';
 import { inlineCode } from '../report/escape.js';
-import { findingCount, meetsFailOn, type Report } from '../report/model.js';
+import { findingCount, meetsFailOn, type Report, type ScanStatus } from '../report/model.js';
 import { scan } from '../scan.js';
 import { annotationsFor, unreadPairs } from './annotations.js';
 import { readInputs, type ActionInputs } from './inputs.js';
 import { writeReportFile } from './report-file.js';
-import { summaryMarkdown, type IssueOutcome } from './summary.js';
+import { githubWebHost, summaryMarkdown, type IssueOutcome } from './summary.js';
 
 /**
  * The action: inputs -> scan (CloudTrail Event history) -> JSON report file
@@ -36,21 +36,27 @@ export async function run(): Promise<void> {
     report = await scan(config);
   } catch (error) {
     const message = `Could not read AWS CloudTrail: ${describeError(error)}`;
+    // A scan was attempted and read nothing it can vouch for: later steps
+    // that branch on these outputs must not mistake the silence for clean.
+    core.setOutput('status', 'incomplete' satisfies ScanStatus);
+    core.setOutput('coverage-complete', false);
     await writeJobSummary(`## logging-tamper-guard: ❌ no scan\n\n${inlineCode(message, 1000)}\n`);
     core.setFailed(message);
     return;
   }
 
-  const reportPath = await writeReportFile(report);
+  // The verdict first: it stands even if the report file cannot be written.
   core.setOutput('status', report.status);
+  core.setOutput('coverage-complete', report.coverage_complete);
   core.setOutput('findings', findingCount(report));
   core.setOutput('alerts', report.alerts.length);
+  const reportPath = await writeReportFile(report);
   core.setOutput('report', reportPath);
 
   const issue = inputs.createIssue ? await keepTrackingIssue(report, inputs) : ({ action: 'disabled' } as const);
   if (issue.action === 'created' || issue.action === 'commented') core.setOutput('issue-number', issue.issue);
 
-  await writeJobSummary(summaryMarkdown(report, issue, reportPath));
+  await writeJobSummary(summaryMarkdown(report, issue, reportPath, githubWebHost(process.env['GITHUB_SERVER_URL'])));
 
   for (const annotation of annotationsFor(report, inputs.failOn)) {
     (annotation.level === 'error' ? core.error : core.warning)(annotation.message, { title: annotation.title });
@@ -107,11 +113,11 @@ function decide(report: Report, inputs: ActionInputs, issue: IssueOutcome): void
       `Service logging was deleted or stopped: ${rows} hunt row(s), ${report.alerts.length} rule alert(s) meet fail-on "${inputs.failOn}" (see the job summary)`,
     );
   }
-  if (report.status === 'incomplete') {
+  if (!report.coverage_complete) {
     core.setFailed(`Coverage incomplete, so the scan cannot vouch for these accounts/regions: ${unreadPairs(report)}`);
   }
   if (issue.action === 'failed') core.setFailed(`Tracking issue not updated: ${issue.error}`);
-  if (report.status !== 'incomplete' && !meetsFailOn(report, inputs.failOn)) {
+  if (report.coverage_complete && !meetsFailOn(report, inputs.failOn)) {
     core.info(`Status ${report.status}: ${rows} hunt row(s), ${report.alerts.length} rule alert(s); nothing meets fail-on "${inputs.failOn}".`);
   }
 }

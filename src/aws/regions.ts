@@ -18,8 +18,8 @@ const ENABLED_STATUSES = new Set(['opt-in-not-required', 'opted-in']);
 /**
  * Every region enabled for the account the credentials belong to, sorted.
  * `AllRegions` lists disabled ones too, so the filter is ours and explicit.
- * A failure is fatal (one line): without the list, "every region" cannot be
- * claimed.
+ * A failure throws one line naming the account: without the list, "every
+ * region" cannot be claimed, so the caller reports the account as unread.
  */
 export async function enabledRegions(credentials: CredentialsProvider, accountLabel: string): Promise<string[]> {
   const region = homeRegion();

@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { isCalendarDate } from '../calendar.js';
 import type { CloudTrailEvent, EventOrigin } from './event.js';
 import { rawRecordSchema } from './record.js';
 
@@ -14,9 +15,9 @@ const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2
 
 const orNull = (value: string | null | undefined): string | null => (value === undefined || value === null || value === '' ? null : value);
 
-/** Parses an ISO 8601 CloudTrail timestamp to epoch milliseconds, or NaN. */
+/** Parses an ISO 8601 CloudTrail timestamp to epoch milliseconds, or NaN (also for impossible days such as 2024-02-30). */
 export function parseEventTime(value: string): number {
-  if (!ISO_8601.test(value)) return Number.NaN;
+  if (!ISO_8601.test(value) || !isCalendarDate(value)) return Number.NaN;
   return Date.parse(value);
 }
 

@@ -34,12 +34,19 @@ const groupKey = (event: CloudTrailEvent): string =>
     event['aws.cloudtrail.user_identity.arn'],
   ]);
 
-const insertSorted = (list: string[], value: string | null): void => {
-  if (value !== null && !list.includes(value)) {
-    list.push(value);
-    list.sort();
-  }
+/** A row while it is being counted: sets, so that a row of many events stays linear to build. */
+interface OpenRow {
+  row: HuntRow;
+  eventIds: Set<string>;
+  accounts: Set<string>;
+  regions: Set<string>;
+}
+
+const addIfPresent = (set: Set<string>, value: string | null): void => {
+  if (value !== null) set.add(value);
 };
+
+const sorted = (set: Set<string>): string[] => [...set].sort();
 
 export const multipleServiceLoggingDeletedOrStopped: HuntDetection = {
   kind: 'hunt',
@@ -64,35 +71,47 @@ export const multipleServiceLoggingDeletedOrStopped: HuntDetection = {
   eventNames: ACTIONS,
   matches: (event) => ACTION_SET.has(event['event.action']) && PROVIDERS.has(event['event.provider']),
   run(events) {
-    const rows = new Map<string, HuntRow>();
+    const rows = new Map<string, OpenRow>();
     for (const event of events) {
       if (!this.matches(event)) continue;
       const key = groupKey(event);
-      let row = rows.get(key);
-      if (row === undefined) {
-        row = {
-          'event.provider': event['event.provider'],
-          'event.action': event['event.action'],
-          'event.outcome': event['event.outcome'],
-          date: utcDay(event['@timestamp']),
-          'aws.cloudtrail.user_identity.arn': event['aws.cloudtrail.user_identity.arn'],
-          service_logging_delete_count: 0,
-          event_ids: [],
-          accounts: [],
-          regions: [],
-          first_seen: event['@timestamp'],
-          last_seen: event['@timestamp'],
+      let open = rows.get(key);
+      if (open === undefined) {
+        open = {
+          row: {
+            'event.provider': event['event.provider'],
+            'event.action': event['event.action'],
+            'event.outcome': event['event.outcome'],
+            date: utcDay(event['@timestamp']),
+            'aws.cloudtrail.user_identity.arn': event['aws.cloudtrail.user_identity.arn'],
+            service_logging_delete_count: 0,
+            event_ids: [],
+            accounts: [],
+            regions: [],
+            first_seen: event['@timestamp'],
+            last_seen: event['@timestamp'],
+          },
+          eventIds: new Set(),
+          accounts: new Set(),
+          regions: new Set(),
         };
-        rows.set(key, row);
+        rows.set(key, open);
       }
+      const { row } = open;
       row.service_logging_delete_count += 1;
-      insertSorted(row.event_ids, event['event.id']);
-      insertSorted(row.accounts, accountOf(event));
-      insertSorted(row.regions, event['cloud.region']);
+      addIfPresent(open.eventIds, event['event.id']);
+      addIfPresent(open.accounts, accountOf(event));
+      addIfPresent(open.regions, event['cloud.region']);
       if (event['@timestamp'] < row.first_seen) row.first_seen = event['@timestamp'];
       if (event['@timestamp'] > row.last_seen) row.last_seen = event['@timestamp'];
     }
-    return [...rows.values()].sort(
+    const finished = [...rows.values()].map(({ row, eventIds, accounts, regions }) => ({
+      ...row,
+      event_ids: sorted(eventIds),
+      accounts: sorted(accounts),
+      regions: sorted(regions),
+    }));
+    return finished.sort(
       compareBy<HuntRow>([
         (r) => r.date,
         (r) => r['event.provider'],

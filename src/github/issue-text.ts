@@ -1,7 +1,9 @@
 import type { HuntRow, RuleAlert } from '../detections/detection.js';
 import { huntCategories, ruleCategories } from '../report/categories.js';
+import type { AccountNames } from '../report/accounts.js';
 import { inlineCode, inlineCodeList } from '../report/escape.js';
 import {
+  accountCodeList,
   ALERT_HEADERS,
   alertCells,
   firedDetections,
@@ -34,6 +36,8 @@ export interface IssueContext {
   window: ScanWindow;
   /** Link to the workflow run, when known. */
   runUrl?: string;
+  /** Names shown next to account ids (from the report's coverage; alerts carry their own). */
+  accountNames?: AccountNames;
 }
 
 export interface ComposedText {
@@ -59,12 +63,12 @@ export function issueTitle(findings: NewFindings): string {
   return `${head}: ${actions.join(', ')}`.slice(0, 200);
 }
 
-function overview(findings: NewFindings): string {
+function overview(findings: NewFindings, names: AccountNames): string {
   const lines = huntCategories(rowsOf(findings)).map(
     (category) =>
       `- ${inlineCode(category.action)} on ${inlineCode(category.provider)}: ${outcomeText(category.outcome)}, ` +
       `${plural(category.events, 'event')} by ${inlineCodeList(category.principals, 3)} ` +
-      `in account ${inlineCodeList(category.accounts, 3)}, region ${inlineCodeList(category.regions, 3)}, ` +
+      `in account ${accountCodeList(category.accounts, names, 3)}, region ${inlineCodeList(category.regions, 3)}, ` +
       `${when(category.firstSeen)}${category.lastSeen !== category.firstSeen ? ` to ${when(category.lastSeen)}` : ''}`,
   );
   for (const category of ruleCategories(findings.alerts)) {
@@ -75,18 +79,21 @@ function overview(findings: NewFindings): string {
   return lines.join('\n');
 }
 
-function tables(findings: NewFindings): string {
+function tables(findings: NewFindings, names: AccountNames): string {
   const parts: string[] = [];
+  const options = { eventIds: true, accountNames: names };
   for (const hunt of findings.hunts) {
     parts.push(`### Who, what, where, when (hunt: ${hunt.name})`);
-    parts.push(markdownTable(huntRowHeaders({ eventIds: true }), hunt.rows.map((row) => huntRowCells(row, { eventIds: true }))));
+    parts.push(markdownTable(huntRowHeaders(options), hunt.rows.map((row) => huntRowCells(row, options))));
   }
   if (findings.alerts.length > 0) {
     parts.push('### Rule alerts');
-    parts.push(markdownTable(ALERT_HEADERS, findings.alerts.map(alertCells)));
+    parts.push(markdownTable(ALERT_HEADERS, findings.alerts.map((alert) => alertCells(alert, names))));
   }
   return parts.join('\n\n');
 }
+
+const namesOf = (context: IssueContext): AccountNames => context.accountNames ?? new Map();
 
 const windowText = (window: ScanWindow): string => `${when(window.start)} and ${when(window.end)} (UTC)`;
 
@@ -102,8 +109,8 @@ function renderBody(findings: NewFindings, context: IssueContext, deferred: numb
     TRACKING_MARKER,
     `## 🚨 ${issueTitle(findings)}`,
     `CloudTrail recorded **${plural(count, 'event')}** between ${windowText(context.window)} that deleted or stopped service logging, or tried to:`,
-    overview(findings),
-    tables(findings) + deferredNote(deferred),
+    overview(findings, namesOf(context)),
+    tables(findings, namesOf(context)) + deferredNote(deferred),
     '### Next steps',
     nextSteps(firedDetections(findings)),
     '---',
@@ -117,8 +124,8 @@ function renderComment(findings: NewFindings, context: IssueContext, deferred: n
   return [
     `### ${plural(eventCount(findings), 'new event')} (found by ${runLink(context)})`,
     `Between ${windowText(context.window)}:`,
-    overview(findings),
-    tables(findings) + deferredNote(deferred),
+    overview(findings, namesOf(context)),
+    tables(findings, namesOf(context)) + deferredNote(deferred),
     'The next steps in the issue description apply.',
     eventsMarker(keysOf(findings)),
   ].join('\n\n');

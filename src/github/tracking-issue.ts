@@ -1,3 +1,4 @@
+import { accountNamesOf } from '../report/accounts.js';
 import type { Report } from '../report/model.js';
 import type { GitHubClient, Repository } from './client.js';
 import { composeComment, composeIssueBody, issueTitle, type IssueContext } from './issue-text.js';
@@ -7,6 +8,7 @@ import { eventCount, hasFindings, keysOf, selectNew, type NewFindings } from './
 /**
  * One tracking issue per repository, its state kept on GitHub itself (as
  * actions/stale does): the issue is found by its labels and a hidden marker,
+ * opened by someone with write access or by an app (see isTrustedIssueAuthor),
  * and every event it or any earlier tracking issue (open or closed) reported
  * is listed in hidden markers, so nothing is reported twice. New events go
  * into one comment on the open issue, or into a new issue when none is open.
@@ -33,10 +35,25 @@ interface TrackingIssue {
   comments: number;
 }
 
-// Comments whose markers count: the issue author's (the token that opened it)
-// and those of people with write access. Anyone can comment on a public
-// issue; a forged marker must not silence a real event.
+// People with write access. Anyone can open an issue or comment on a public
+// repository (and issue templates apply labels for them); a forged marker
+// must not silence a real event.
 const TRUSTED_ASSOCIATIONS = new Set(['OWNER', 'MEMBER', 'COLLABORATOR']);
+
+interface Author {
+  user?: { type?: string } | null;
+  author_association?: string;
+}
+
+/**
+ * Whether an issue may be a tracking issue: opened by someone with write
+ * access, or by a bot. Only apps installed on the repository write as bots
+ * (GITHUB_TOKEN writes as github-actions[bot], whose association is NONE);
+ * nobody else can open an issue under a bot account.
+ */
+export function isTrustedIssueAuthor(issue: Author): boolean {
+  return (issue.author_association !== undefined && TRUSTED_ASSOCIATIONS.has(issue.author_association)) || issue.user?.type === 'Bot';
+}
 
 const PER_PAGE = 100;
 
@@ -54,13 +71,14 @@ export async function findTrackingIssues(client: GitHubClient, repository: Repos
     for (const issue of page.data) {
       if (issue.pull_request !== undefined && issue.pull_request !== null) continue;
       if (!isTrackingBody(issue.body)) continue;
+      if (!isTrustedIssueAuthor(issue)) continue;
       found.push({ number: issue.number, state: issue.state, body: issue.body ?? '', author: issue.user?.login, comments: issue.comments });
     }
   }
   return found.sort((a, b) => a.number - b.number);
 }
 
-/** Event keys recorded in an issue's body and in its trusted comments. */
+/** Event keys recorded in an issue's body and in its trusted comments: the issue author's (trusted, see findTrackingIssues) and those of people with write access. */
 export async function reportedEventKeys(client: GitHubClient, repository: Repository, issue: TrackingIssue): Promise<string[]> {
   const keys = readEventIds(issue.body);
   if (issue.comments === 0) return keys;
@@ -94,7 +112,11 @@ export async function syncTrackingIssue(
   const newKeys = keysOf(findings);
   if (newKeys.length === 0) return { action: 'unchanged', ...(open !== undefined ? { issue: open.number } : {}), reportedEvents: reported.size };
 
-  const context: IssueContext = { window: report.window, ...(options.runUrl !== undefined ? { runUrl: options.runUrl } : {}) };
+  const context: IssueContext = {
+    window: report.window,
+    accountNames: accountNamesOf(report),
+    ...(options.runUrl !== undefined ? { runUrl: options.runUrl } : {}),
+  };
   if (open !== undefined) {
     const comment = composeComment(findings, context);
     const { data } = await client.rest.issues.createComment({ ...repository, issue_number: open.number, body: comment.body });

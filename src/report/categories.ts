@@ -1,5 +1,6 @@
 import type { HuntRow, RuleAlert } from '../detections/detection.js';
 import { DETECTIONS } from '../detections/registry.js';
+import { alertAccountId } from './accounts.js';
 
 /**
  * Findings grouped into what a person acts on: one category per action and
@@ -35,40 +36,75 @@ export interface RuleCategory {
 
 export type FindingCategory = HuntCategory | RuleCategory;
 
-const addSorted = (list: string[], values: readonly (string | null)[]): void => {
-  for (const value of values) if (value !== null && !list.includes(value)) list.push(value);
-  list.sort();
-};
+type Spread = Pick<HuntCategory, 'principals' | 'accounts' | 'regions' | 'firstSeen' | 'lastSeen'>;
+
+/**
+ * The distinct principals, accounts and regions of one category and its time
+ * span. Values go into sets and are sorted once at the end: a burst of tens
+ * of thousands of events (failed calls cost an attacker nothing) must stay
+ * linear, not a list search and a sort per event.
+ */
+class SpreadCollector {
+  private readonly principals = new Set<string>();
+  private readonly accounts = new Set<string>();
+  private readonly regions = new Set<string>();
+  private firstSeen: string;
+  private lastSeen: string;
+
+  constructor(firstSeen: string, lastSeen: string) {
+    this.firstSeen = firstSeen;
+    this.lastSeen = lastSeen;
+  }
+
+  add(principal: string | null, accounts: readonly (string | null)[], regions: readonly (string | null)[], firstSeen: string, lastSeen: string): void {
+    if (principal !== null) this.principals.add(principal);
+    for (const account of accounts) if (account !== null) this.accounts.add(account);
+    for (const region of regions) if (region !== null) this.regions.add(region);
+    if (firstSeen < this.firstSeen) this.firstSeen = firstSeen;
+    if (lastSeen > this.lastSeen) this.lastSeen = lastSeen;
+  }
+
+  spread(): Spread {
+    return {
+      principals: [...this.principals].sort(),
+      accounts: [...this.accounts].sort(),
+      regions: [...this.regions].sort(),
+      firstSeen: this.firstSeen,
+      lastSeen: this.lastSeen,
+    };
+  }
+}
+
+interface HuntGroup {
+  first: HuntRow;
+  events: number;
+  collector: SpreadCollector;
+}
 
 export function huntCategories(rows: readonly HuntRow[]): HuntCategory[] {
-  const categories = new Map<string, HuntCategory>();
+  const groups = new Map<string, HuntGroup>();
   for (const row of rows) {
     const key = JSON.stringify([row['event.action'], row['event.provider'], row['event.outcome']]);
-    let category = categories.get(key);
-    if (category === undefined) {
-      category = {
-        kind: 'hunt',
-        action: row['event.action'],
-        provider: row['event.provider'],
-        outcome: row['event.outcome'],
-        events: 0,
-        principals: [],
-        accounts: [],
-        regions: [],
-        firstSeen: row.first_seen,
-        lastSeen: row.last_seen,
-      };
-      categories.set(key, category);
+    let group = groups.get(key);
+    if (group === undefined) {
+      group = { first: row, events: 0, collector: new SpreadCollector(row.first_seen, row.last_seen) };
+      groups.set(key, group);
     }
-    category.events += row.service_logging_delete_count;
-    addSorted(category.principals, [row['aws.cloudtrail.user_identity.arn']]);
-    addSorted(category.accounts, row.accounts);
-    addSorted(category.regions, row.regions);
-    if (row.first_seen < category.firstSeen) category.firstSeen = row.first_seen;
-    if (row.last_seen > category.lastSeen) category.lastSeen = row.last_seen;
+    group.events += row.service_logging_delete_count;
+    group.collector.add(row['aws.cloudtrail.user_identity.arn'], row.accounts, row.regions, row.first_seen, row.last_seen);
   }
+  const categories = [...groups.values()].map(
+    ({ first, events, collector }): HuntCategory => ({
+      kind: 'hunt',
+      action: first['event.action'],
+      provider: first['event.provider'],
+      outcome: first['event.outcome'],
+      events,
+      ...collector.spread(),
+    }),
+  );
   // Actual deletions first, then failed attempts; by action within each.
-  return [...categories.values()].sort((a, b) =>
+  return categories.sort((a, b) =>
     a.outcome !== b.outcome ? (a.outcome === 'success' ? -1 : 1) : a.action < b.action ? -1 : a.action > b.action ? 1 : 0,
   );
 }
@@ -80,26 +116,18 @@ export function ruleCategories(alerts: readonly RuleAlert[]): RuleCategory[] {
     const fired = alerts.filter((alert) => alert.rule === detection.id);
     const first = fired[0];
     if (first === undefined) continue;
-    const category: RuleCategory = {
+    const collector = new SpreadCollector(first['@timestamp'], first['@timestamp']);
+    for (const alert of fired) {
+      collector.add(alert['aws.cloudtrail.user_identity.arn'], [alertAccountId(alert)], [alert['cloud.region']], alert['@timestamp'], alert['@timestamp']);
+    }
+    categories.push({
       kind: 'rule',
       rule: detection.id,
       name: detection.name,
       severity: detection.severity,
       alerts: fired.length,
-      principals: [],
-      accounts: [],
-      regions: [],
-      firstSeen: first['@timestamp'],
-      lastSeen: first['@timestamp'],
-    };
-    for (const alert of fired) {
-      addSorted(category.principals, [alert['aws.cloudtrail.user_identity.arn']]);
-      addSorted(category.accounts, [alert['cloud.account.id'] ?? alert['origin.account']]);
-      addSorted(category.regions, [alert['cloud.region']]);
-      if (alert['@timestamp'] < category.firstSeen) category.firstSeen = alert['@timestamp'];
-      if (alert['@timestamp'] > category.lastSeen) category.lastSeen = alert['@timestamp'];
-    }
-    categories.push(category);
+      ...collector.spread(),
+    });
   }
   return categories;
 }

@@ -33,6 +33,11 @@ const UNSAFE_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\
 
 const ALWAYS_PLAIN = /^[A-Za-z0-9 ]$/;
 
+/** Step 1 alone: unsafe characters become U+FFFD. Also what terminal text (text.ts) needs. */
+export function replaceUnsafeCharacters(value: string): string {
+  return value.replace(UNSAFE_CHARACTERS, '\uFFFD');
+}
+
 function encodeCharacter(character: string): string {
   const code = character.codePointAt(0) ?? 0;
   if (code > 0x7f || ALWAYS_PLAIN.test(character)) return character;
@@ -48,7 +53,7 @@ export interface Shortened {
 
 /** Replaces unsafe characters and cuts the value to `maxLength` code points. */
 export function sanitize(value: string, maxLength = DEFAULT_MAX_LENGTH): Shortened {
-  const codePoints = Array.from(value.replace(UNSAFE_CHARACTERS, '\uFFFD'));
+  const codePoints = Array.from(replaceUnsafeCharacters(value));
   if (codePoints.length <= maxLength) return { text: codePoints.join('') };
   return { text: codePoints.slice(0, maxLength).join(''), truncatedFrom: codePoints.length };
 }

@@ -1,7 +1,9 @@
 import type { HuntRow, RuleAlert } from '../detections/detection.js';
 import { DETECTIONS } from '../detections/registry.js';
+import { accountNamesOf, alertAccounts, isWholeAccount, named, withName, type AccountNames, type NamedAccount } from './accounts.js';
 import { inlineCode, inlineCodeList, inlineText } from './escape.js';
-import { findingCount, type CoverageEntry, type Report, type ScanStatus } from './model.js';
+import { headlineOf, type HeadlineTone, outsideRegions } from './headline.js';
+import { findingCount, type CoverageEntry, type Report, type SkippedAccount } from './model.js';
 import { markdownTable, type TableLimits } from './table.js';
 
 /**
@@ -11,11 +13,13 @@ import { markdownTable, type TableLimits } from './table.js';
  * numbers are written as they are.
  */
 
-const HEADLINES: Record<ScanStatus, string> = {
-  clean: '✅ No deleted or stopped service logging found',
-  findings: '🚨 Service logging was deleted or stopped (or someone tried)',
-  incomplete: '⚠️ Coverage incomplete: some accounts or regions could not be read',
-};
+const TONE_ICONS: Record<HeadlineTone, string> = { ok: '✅', alarm: '🚨', warning: '⚠️' };
+
+/** The headline with its icon: `🚨 Service logging was deleted or stopped (or someone tried) — and coverage is incomplete: …`. */
+export function markdownHeadline(report: Report): string {
+  const headline = headlineOf(report);
+  return `${TONE_ICONS[headline.tone]} ${headline.text}`;
+}
 
 const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? '' : 's'}`;
 
@@ -38,6 +42,24 @@ export function outcomeText(outcome: 'success' | 'failure'): string {
 export interface HuntTableOptions {
   /** Adds a column with the rows' CloudTrail event ids (the issue lists exactly which events it reports). */
   eventIds?: boolean;
+  /** Names shown next to the rows' account ids. */
+  accountNames?: AccountNames;
+}
+
+// AWS Organizations allows 50 characters; anything longer is cut (and says so).
+const ACCOUNT_NAME_MAX_LENGTH = 60;
+
+/** An account as inert inline code, with its (equally inert) name when known: `123456789012` (`prod`). */
+export function accountCode(account: NamedAccount): string {
+  return inlineCode(account.id) + (account.name !== undefined ? ` (${inlineCode(account.name, ACCOUNT_NAME_MAX_LENGTH)})` : '');
+}
+
+/** Account ids with their names, comma separated; at most `maxItems` are shown. */
+export function accountCodeList(ids: readonly string[], names: AccountNames, maxItems = 5): string {
+  if (ids.length === 0) return '—';
+  const shown = ids.slice(0, maxItems).map((id) => accountCode(named(id, names)));
+  const rest = ids.length - shown.length;
+  return shown.join(', ') + (rest > 0 ? ` and ${rest} more` : '');
 }
 
 export function huntRowHeaders(options: HuntTableOptions = {}): string[] {
@@ -52,7 +74,7 @@ export function huntRowCells(row: HuntRow, options: HuntTableOptions = {}): stri
     outcomeText(row['event.outcome']),
     inlineCode(row['aws.cloudtrail.user_identity.arn']),
     String(row.service_logging_delete_count),
-    inlineCodeList(row.accounts),
+    accountCodeList(row.accounts, options.accountNames ?? new Map()),
     inlineCodeList(row.regions),
     row.first_seen === row.last_seen ? when(row.first_seen) : `${when(row.first_seen)} / ${when(row.last_seen)}`,
   ];
@@ -76,11 +98,19 @@ export const ALERT_HEADERS: readonly string[] = [
   'Event ID',
 ];
 
-export function alertCells(alert: RuleAlert): string[] {
+/** The account read and, when it differs, the caller's: see alertAccounts. */
+export function alertAccountCell(alert: RuleAlert, names: AccountNames): string {
+  const { readIn, callerAccount } = alertAccounts(alert, names);
+  if (readIn === null) return '—';
+  if (callerAccount === null) return accountCode(readIn);
+  return `read in ${accountCode(readIn)}; caller account ${accountCode(callerAccount)}`;
+}
+
+export function alertCells(alert: RuleAlert, names: AccountNames = new Map()): string[] {
   return [
     when(alert['@timestamp']),
     `${inlineText(alert.severity, 20)} (risk ${alert.risk_score})`,
-    inlineCode(alert['cloud.account.id'] ?? alert['origin.account']),
+    alertAccountCell(alert, names),
     inlineCode(alert['cloud.region']),
     inlineCode(alert['aws.cloudtrail.user_identity.arn']),
     inlineCode(alert['user.name']),
@@ -91,12 +121,20 @@ export function alertCells(alert: RuleAlert): string[] {
   ];
 }
 
-export function alertsTable(alerts: readonly RuleAlert[], limits: TableLimits = {}): string {
-  return markdownTable(ALERT_HEADERS, alerts.map(alertCells), limits);
+export function alertsTable(alerts: readonly RuleAlert[], limits: TableLimits = {}, names: AccountNames = new Map()): string {
+  return markdownTable(ALERT_HEADERS, alerts.map((alert) => alertCells(alert, names)), limits);
 }
 
-/** Coverage by account: how many regions were read, and each pair that was not (with AWS's error). */
+/**
+ * Coverage by account: how many regions were read, and each pair that was
+ * not (with AWS's error); then the organization accounts that were skipped.
+ */
 export function coverageSection(report: Report, limits: TableLimits = {}): string {
+  const skipped = skippedAccountsNote(report.skipped_accounts ?? []);
+  return skipped === undefined ? coverageTable(report, limits) : `${coverageTable(report, limits)}\n\n${skipped}`;
+}
+
+function coverageTable(report: Report, limits: TableLimits): string {
   if (report.coverage.length === 0) {
     const { stats } = report;
     return stats.files_read > 0
@@ -105,19 +143,34 @@ export function coverageSection(report: Report, limits: TableLimits = {}): strin
   }
   const accounts = new Map<string, CoverageEntry[]>();
   for (const entry of report.coverage) accounts.set(entry.account, [...(accounts.get(entry.account) ?? []), entry]);
-  const rows = [...accounts.entries()].map(([account, entries]) => {
-    const name = entries.find((entry) => entry.account_name !== undefined)?.account_name;
-    const read = entries.filter((entry) => entry.status === 'ok');
-    const unread = entries.filter((entry) => entry.status === 'error');
-    return [
-      inlineCode(account) + (name !== undefined ? ` (${inlineCode(name, 60)})` : ''),
-      read.length === 0 ? '0' : `${read.length}: ${inlineCodeList(read.map((entry) => entry.region), 30, 30)}`,
-      unread.length === 0
-        ? '—'
-        : unread.map((entry) => `${inlineCode(entry.region, 30)}${entry.error !== undefined ? ` (${inlineCode(entry.error, 300)})` : ''}`).join('; '),
-    ];
-  });
+  const rows = [...accounts.entries()].map(([account, entries]) => coverageRow(account, entries));
   return markdownTable(['Account', 'Regions read', 'Not read'], rows, limits);
+}
+
+function coverageRow(account: string, entries: readonly CoverageEntry[]): string[] {
+  const name = entries.find((entry) => entry.account_name !== undefined)?.account_name;
+  const read = entries.filter((entry) => entry.status === 'ok');
+  const unread = entries.filter((entry) => entry.status === 'error');
+  return [
+    accountCode(withName(account, name)),
+    read.length === 0 ? '0' : `${read.length}: ${inlineCodeList(read.map((entry) => entry.region), 30, 30)}`,
+    unread.length === 0 ? '—' : unread.map(unreadCell).join('; '),
+  ];
+}
+
+/** One pair that was not read; an account not read at all is one entry for every region (region `*`). */
+function unreadCell(entry: CoverageEntry): string {
+  const where = isWholeAccount(entry) ? 'all regions: account not read' : inlineCode(entry.region, 30);
+  return entry.error !== undefined ? `${where} (${inlineCode(entry.error, 300)})` : where;
+}
+
+/** Says which organization accounts were left out and why; undefined when none were. */
+export function skippedAccountsNote(skipped: readonly SkippedAccount[], maxItems = 20): string | undefined {
+  if (skipped.length === 0) return undefined;
+  const shown = skipped.slice(0, maxItems).map((entry) => `${accountCode(withName(entry.account, entry.account_name))} is ${inlineCode(entry.state, 40)}`);
+  const rest = skipped.length - shown.length;
+  const more = rest > 0 ? ` and ${rest} more (the JSON report lists them all)` : '';
+  return `${plural(skipped.length, 'account')} skipped: not ACTIVE in AWS Organizations: ${shown.join(', ')}${more}.`;
 }
 
 /** The investigation steps of the detections that produced results, in registry order. */
@@ -143,6 +196,7 @@ export function statsLine(report: Report): string {
   const { stats } = report;
   return (
     `Read ${plural(stats.records_read, 'record')}: ${stats.events_matched} in scope, ${stats.records_outside_window} outside the window, ` +
+    outsideRegions(stats.records_outside_regions) +
     `${stats.duplicates_dropped} duplicates dropped, ${stats.records_skipped} skipped as malformed.`
   );
 }
@@ -159,8 +213,9 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
   const limits = options.tableLimits ?? { maxRows: 200, maxChars: 300_000 };
   const rows = findingCount(report);
   const fired = firedDetections(report);
+  const accountNames = accountNamesOf(report);
   const parts: string[] = [
-    `${h(0)} logging-tamper-guard: ${HEADLINES[report.status]}`,
+    `${h(0)} logging-tamper-guard: ${markdownHeadline(report)}`,
     [
       `**Status:** \`${report.status}\` — ${plural(rows, 'hunt row')}, ${plural(report.alerts.length, 'rule alert')}`,
       windowLine(report),
@@ -171,13 +226,13 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
   ];
   for (const hunt of report.hunts) {
     parts.push(`${h(1)} Hunt: ${hunt.name}`);
-    parts.push(hunt.rows.length === 0 ? 'No rows.' : huntRowsTable(hunt.rows, limits));
+    parts.push(hunt.rows.length === 0 ? 'No rows.' : huntRowsTable(hunt.rows, limits, { accountNames }));
   }
   for (const detection of DETECTIONS) {
     if (detection.kind !== 'rule') continue;
     const alerts = report.alerts.filter((alert) => alert.rule === detection.id);
     parts.push(`${h(1)} Rule: ${detection.name} (severity ${detection.severity}, risk score ${detection.riskScore})`);
-    parts.push(alerts.length === 0 ? 'No alerts.' : alertsTable(alerts, limits));
+    parts.push(alerts.length === 0 ? 'No alerts.' : alertsTable(alerts, limits, accountNames));
   }
   if (fired.size > 0) {
     parts.push(`${h(1)} Next steps`);

@@ -13,7 +13,13 @@ export interface ScanWindow {
   end: string;
 }
 
-/** Whether one (account, region) of a live read was read to the end. */
+/**
+ * Whether one (account, region) was read to the end. Live reads report every
+ * pair they read; any scan adds an error entry where an event the detections
+ * need came back unreadable (account and region `unknown` when the record
+ * did not say). Region `*` stands for all regions of an account that could
+ * not be read at all.
+ */
 export interface CoverageEntry {
   account: string;
   account_name?: string;
@@ -38,26 +44,60 @@ export interface ScanStats {
   records_skipped: number;
   skipped_by_reason: Partial<Record<SkipReason, number>>;
   records_outside_window: number;
+  /** File records left out because their `awsRegion` is not one of the `regions` asked for (0 when all regions are read). */
+  records_outside_regions: number;
   events_matched: number;
   duplicates_dropped: number;
   files_read: number;
 }
 
+/**
+ * An organization account that was listed but not read because AWS
+ * Organizations does not call it ACTIVE (suspended, closing). Shown so the
+ * reader knows, but not a coverage gap: nothing failed to be read, the
+ * account was left out by its state.
+ */
+export interface SkippedAccount {
+  account: string;
+  account_name?: string;
+  /** The account's `State` (or legacy `Status`) in AWS Organizations. */
+  state: string;
+}
+
 export interface Report {
   window: ScanWindow;
   status: ScanStatus;
+  /**
+   * False when some (account, region) could not be read. Separate from
+   * `status`, which says `findings` whenever there are any: a gap must not
+   * hide a deletion, and a deletion must not hide a gap.
+   */
+  coverage_complete: boolean;
   coverage: CoverageEntry[];
   hunts: HuntResult[];
   alerts: RuleAlert[];
   stats: ScanStats;
+  /** Present when an organization scan left accounts out; see SkippedAccount. */
+  skipped_accounts?: SkippedAccount[];
 }
 
 export type FailOn = 'success' | 'any' | 'never';
 
-/** The status a report's contents imply: a coverage gap outranks findings, since "clean" cannot be claimed over it. */
+/** Whether every (account, region) the scan set out to read was read to the end. */
+export function isCoverageComplete(coverage: readonly CoverageEntry[]): boolean {
+  return coverage.every((entry) => entry.status !== 'error');
+}
+
+/**
+ * The status a report's contents imply. Findings outrank a coverage gap, as
+ * the exit code does: a workflow branching on `findings` must see a deletion
+ * even when one region was unreadable (an attacker who denies LookupEvents
+ * in one region must not be able to turn `findings` into `incomplete`). The
+ * gap stays visible in `coverage_complete`.
+ */
 export function statusOf(coverage: readonly CoverageEntry[], hunts: readonly HuntResult[], alerts: readonly RuleAlert[]): ScanStatus {
-  if (coverage.some((entry) => entry.status === 'error')) return 'incomplete';
   if (alerts.length > 0 || hunts.some((hunt) => hunt.rows.length > 0)) return 'findings';
+  if (!isCoverageComplete(coverage)) return 'incomplete';
   return 'clean';
 }
 
@@ -81,6 +121,6 @@ export function meetsFailOn(report: Report, failOn: FailOn): boolean {
 /** CLI exit status: findings that meet fail-on outrank a coverage gap, which outranks clean. */
 export function exitCodeOf(report: Report, failOn: FailOn): 0 | 1 | 3 {
   if (meetsFailOn(report, failOn)) return 1;
-  if (report.status === 'incomplete') return 3;
+  if (!report.coverage_complete) return 3;
   return 0;
 }

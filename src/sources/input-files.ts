@@ -1,7 +1,7 @@
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { InputError } from '../errors.js';
-import { systemProblem } from './log-file.js';
+import { systemProblem } from './system-problem.js';
 
 // Names a file needs to be read when found in a directory (a named file is always read).
 const LOG_FILE_SUFFIXES = ['.json', '.json.gz', '.jsonl', '.jsonl.gz', '.ndjson', '.ndjson.gz'];

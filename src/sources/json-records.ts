@@ -13,7 +13,8 @@ const RECORD_FIELDS = ['eventVersion', 'eventTime', 'eventName', 'eventSource', 
  * Turns the values the splitter finds into sink calls: elements of
  * `Records` and top-level records are raw records; elements of `Events`
  * (lookup-events output) carry the raw record as the JSON string
- * `CloudTrailEvent`, and one that cannot be parsed is counted, not fatal.
+ * `CloudTrailEvent`, and one that cannot be parsed is counted, not fatal
+ * (and, when its `EventName` is one the detections need, a coverage gap).
  */
 export function recordsInto(sink: RecordSink, origin: EventOrigin): ValueHandler {
   return (kind, bytes, offset) => {
@@ -22,8 +23,9 @@ export function recordsInto(sink: RecordSink, origin: EventOrigin): ValueHandler
       sink.add(value, origin);
     } else if (kind === 'Events') {
       const record = lookupEventRecord(value);
-      if (record === undefined) sink.addUnparseable();
-      else sink.add(record, origin);
+      const eventName = lookupEventName(value);
+      if (record === undefined) sink.addUnparseable(origin, eventName);
+      else sink.add(record, origin, eventName);
     } else if (looksLikeRecord(value)) {
       sink.add(value, origin);
     } else {
@@ -54,6 +56,13 @@ function lookupEventRecord(event: unknown): unknown {
   } catch {
     return undefined;
   }
+}
+
+/** The `EventName` lookup-events lists beside the `CloudTrailEvent`, when there is one: what the element is, even if its record cannot be read. */
+function lookupEventName(event: unknown): string | undefined {
+  if (typeof event !== 'object' || event === null) return undefined;
+  const name = (event as { EventName?: unknown }).EventName;
+  return typeof name === 'string' && name !== '' ? name : undefined;
 }
 
 function looksLikeRecord(value: unknown): boolean {

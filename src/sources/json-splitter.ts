@@ -121,6 +121,7 @@ export class CloudTrailJsonSplitter {
   private arrayKind: ValueKind | null = null;
   /** Whether the current top-level object has a Records/Events array (it is a log document, not a record). */
   private isLogDocument = false;
+  /** Whether the stream held any top-level value at all (an empty file is an error, not a clean scan). */
   private sawValue = false;
 
   constructor(private readonly onValue: ValueHandler) {}

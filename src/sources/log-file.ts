@@ -6,6 +6,7 @@ import { InputError } from '../errors.js';
 import { CloudTrailJsonSplitter, SplitError } from './json-splitter.js';
 import { recordsInto } from './json-records.js';
 import type { RecordSink } from './sink.js';
+import { systemProblem } from './system-problem.js';
 
 const GZIP_MAGIC = [0x1f, 0x8b] as const;
 const UTF8_BOM = [0xef, 0xbb, 0xbf] as const;
@@ -100,20 +101,3 @@ function problemOf(error: unknown, gzipped: boolean): string {
   if (code === 'Z_DATA_ERROR') return `corrupt gzip data (${(error as Error).message})`;
   return systemProblem(error);
 }
-
-function systemProblem(error: unknown): string {
-  const code = (error as { code?: unknown } | null)?.code;
-  switch (code) {
-    case 'ENOENT':
-      return 'no such file or directory';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'EISDIR':
-      return 'is a directory';
-    default:
-      return error instanceof Error ? error.message.split('\n')[0]! : String(error);
-  }
-}
-
-export { systemProblem };

@@ -47,7 +47,7 @@ export const DEFAULT_MAX_ACCOUNT_CALLS = 8;
 /** Totals of one live collection, for benchmarks and logs (coverage goes to the sink). */
 export interface LiveCollectionStats {
   accounts: number;
-  /** Accounts not read at all (role not assumable, regions not listable): one `*` coverage error each. */
+  /** Accounts not read at all (role not assumable, regions not listable or none enabled): one `*` coverage error each. */
   accountsUnreadable: number;
   /** Organization accounts left out because they are not ACTIVE. */
   accountsSkipped: { id: string; name?: string; state: string }[];
@@ -65,10 +65,11 @@ export interface LiveCollectionStats {
  * every enabled region (or the listed ones), every event name the detections
  * need. Each (account, region) is its own paced queue; the queues run in
  * parallel under one global limit of requests in flight. Regions that cannot
- * be read are coverage errors; so is an account of a multi-account scan that
- * cannot be entered (its role) or whose regions cannot be listed. Fatal, in
- * one line: no usable credentials, the organization not listable, and, when
- * the only account is the credentials' own, its regions not listable.
+ * be read are coverage errors; so is an account that cannot be entered (its
+ * role), whose regions cannot be listed, or that has no enabled region, the
+ * credentials' own account included: the report still shows what was read.
+ * Fatal, in one line: no usable credentials, the organization not listable,
+ * and no account to read at all.
  */
 export async function collectLookupEvents(options: LiveOptions, sink: RecordSink): Promise<LiveCollectionStats> {
   const maxInFlight = options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
@@ -78,6 +79,11 @@ export async function collectLookupEvents(options: LiveOptions, sink: RecordSink
     options.targets !== undefined
       ? { targets: options.targets, skipped: [], close: () => {} }
       : await planTargets(options.accounts ?? { accounts: 'current' }, { scheduleAssumeRole: (call) => assumeRoleCalls.run(call) });
+  if (plan.targets.length === 0) {
+    plan.close();
+    // Nothing read is not "nothing found": a scan over no account would report clean.
+    throw new Error(noTargetsProblem(plan.skipped));
+  }
   const agents = sharedAgents(maxInFlight);
   const settings: RegionReadSettings = {
     eventNames: [...new Set(options.eventNames)],
@@ -92,9 +98,6 @@ export async function collectLookupEvents(options: LiveOptions, sink: RecordSink
     inFlight: new ConcurrencyLimit(maxInFlight),
     agents,
   };
-  // The default run (one account, its own credentials) keeps failing loudly
-  // when its regions cannot be listed: there is nothing else to report.
-  const onlyOwnAccount = plan.targets.length === 1 && plan.targets[0]?.roleArn === undefined;
   const stats: LiveCollectionStats = {
     accounts: plan.targets.length,
     accountsUnreadable: 0,
@@ -111,9 +114,14 @@ export async function collectLookupEvents(options: LiveOptions, sink: RecordSink
     try {
       regions = await regionsToRead(target);
     } catch (error) {
-      if (onlyOwnAccount) throw error;
       stats.accountsUnreadable += 1;
       sink.addCoverage(unreadableAccount(target, describeError(error)));
+      return;
+    }
+    if (regions.length === 0) {
+      // Reading zero regions would leave the account looking clean.
+      stats.accountsUnreadable += 1;
+      sink.addCoverage(unreadableAccount(target, 'no enabled regions'));
       return;
     }
     await Promise.all(
@@ -154,6 +162,13 @@ export async function collectLookupEvents(options: LiveOptions, sink: RecordSink
   }
   stats.peakInFlight = settings.inFlight.peakInUse;
   return stats;
+}
+
+/** Why a live scan has nothing to read: an organization whose accounts are all left out by their state, or an empty list. */
+function noTargetsProblem(skipped: LiveCollectionStats['accountsSkipped']): string {
+  if (skipped.length === 0) return 'no accounts to read: the account list is empty';
+  const states = [...new Set(skipped.map((account) => account.state))].sort().join(', ');
+  return `no accounts to read: none of the ${skipped.length} organization account(s) is ACTIVE (${states})`;
 }
 
 /** The one coverage entry of an account that could not be read at all: region `*`, the whole account. */

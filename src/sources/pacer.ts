@@ -15,8 +15,12 @@ import { systemClock, type Clock } from './clock.js';
  * success narrows it back towards the configured rate.
  */
 export class Pacer {
-  /** Fraction added to the nominal interval; 5% of 500 ms is 25 ms of slack per request. */
-  static readonly SAFETY_MARGIN = 0.05;
+  /**
+   * Fraction added to the nominal interval: 10% of 500 ms leaves 100 ms in
+   * every second for requests that leave on time but arrive bunched (network
+   * jitter, a busy event loop on either side), at 5% of throughput.
+   */
+  static readonly SAFETY_MARGIN = 0.1;
   /** The widest spacing throttling can push us to, as a multiple of the nominal interval. */
   static readonly MAX_SLOWDOWN = 4;
 

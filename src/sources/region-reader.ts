@@ -148,9 +148,11 @@ export async function readRegion(target: AccountTarget, region: string, settings
       });
       for (const event of page.Events ?? []) {
         tally.events += 1;
+        // Asked for by name, so every event returned is one a detection needs:
+        // the sink is told the name, and one it cannot read is a coverage gap.
         const record = recordOf(event);
-        if (record === undefined) sink.addUnparseable();
-        else sink.add(record, origin);
+        if (record === undefined) sink.addUnparseable(origin, eventName);
+        else sink.add(record, origin, eventName);
       }
       // An API that hands back the token it was given would page forever.
       if (page.NextToken !== undefined && page.NextToken === nextToken) {

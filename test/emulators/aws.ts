@@ -186,6 +186,9 @@ export async function startAwsEmulator(options: AwsEmulatorOptions): Promise<Aws
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // Stamped before the body is read: the limit counts arrivals, and reading
+    // the body takes a varying number of event-loop turns.
+    const arrivedAt = performance.now();
     const body = await readBody(req);
     const scope = signedScopeOf(req.headers.authorization);
     const target = String(req.headers['x-amz-target'] ?? '');
@@ -203,7 +206,7 @@ export async function startAwsEmulator(options: AwsEmulatorOptions): Promise<Aws
         if (auth === 'expired') return sendJsonError(res, 400, 'ExpiredTokenException', 'The security token included in the request is expired');
         return sendJsonError(res, 400, 'UnrecognizedClientException', 'The security token included in the request is invalid.');
       }
-      return handleLookupEvents(registry.account(principal.accountId), principal.arn, scope.region, body, res);
+      return handleLookupEvents(registry.account(principal.accountId), principal.arn, scope.region, body, res, arrivedAt);
     }
     await sleep(latencyMs);
     if (service === 'organizations') {
@@ -257,8 +260,7 @@ export async function startAwsEmulator(options: AwsEmulatorOptions): Promise<Aws
     return sendJsonError(res, 400, 'UnknownOperationException', `The emulator does not implement service ${service}`);
   }
 
-  async function handleLookupEvents(account: EmulatedAccount, arn: string, region: string, body: string, res: ServerResponse): Promise<void> {
-    const arrivedAt = performance.now();
+  async function handleLookupEvents(account: EmulatedAccount, arn: string, region: string, body: string, res: ServerResponse, arrivedAt: number): Promise<void> {
     const key = `${account.id}/${region}`;
     const regionStats = stats.region(key);
     stats.lookupEvents += 1;

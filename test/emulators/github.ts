@@ -18,6 +18,10 @@ import type { AddressInfo } from 'node:net';
  * - POST /issues creates labels that do not exist yet (push access), or
  *   drops them silently (`createsLabels: false`).
  * - comment bodies over 65536 characters -> 422.
+ * - issues and comments carry `user: {login, type}` and `author_association`:
+ *   `type` is `Bot` for logins ending in `[bot]` (only apps get such logins),
+ *   so the default tokens write as github-actions[bot], a Bot with
+ *   association NONE, as GITHUB_TOKEN does.
  */
 
 export interface FakeToken {

@@ -1,0 +1,49 @@
+import { isWholeAccount } from './accounts.js';
+import type { CoverageEntry, Report } from './model.js';
+
+/**
+ * The one-line verdict every renderer leads with (Markdown, text, job
+ * summary). Findings and a coverage gap are independent facts: when both
+ * hold, the headline says both, so neither hides the other. Only fixed text
+ * and counts: safe as Markdown and as terminal text.
+ */
+
+const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? '' : 's'}`;
+
+/** The region filter's count for the stats line, shown only when `--regions` filtered file input. */
+export function outsideRegions(count: number): string {
+  return count > 0 ? `${count} outside the listed regions, ` : '';
+}
+
+/** `2 account/region pairs could not be read`; an account not read at all (region `*`) counts as an account. */
+export function unreadCoverageText(coverage: readonly CoverageEntry[]): string {
+  const unread = coverage.filter((entry) => entry.status === 'error');
+  const wholeAccounts = unread.filter(isWholeAccount).length;
+  const pairs = unread.length - wholeAccounts;
+  const parts: string[] = [];
+  if (wholeAccounts > 0) parts.push(plural(wholeAccounts, 'account'));
+  if (pairs > 0) parts.push(plural(pairs, 'account/region pair'));
+  return `${parts.join(' and ')} could not be read`;
+}
+
+export type HeadlineTone = 'alarm' | 'warning' | 'ok';
+
+export interface Headline {
+  tone: HeadlineTone;
+  text: string;
+}
+
+export function headlineOf(report: Pick<Report, 'status' | 'coverage_complete' | 'coverage'>): Headline {
+  const gap = report.coverage_complete ? undefined : unreadCoverageText(report.coverage);
+  switch (report.status) {
+    case 'findings':
+      return {
+        tone: 'alarm',
+        text: `Service logging was deleted or stopped (or someone tried)${gap !== undefined ? ` — and coverage is incomplete: ${gap}` : ''}`,
+      };
+    case 'incomplete':
+      return { tone: 'warning', text: `Coverage incomplete: ${gap ?? 'some accounts or regions could not be read'}` };
+    case 'clean':
+      return { tone: 'ok', text: 'No deleted or stopped service logging found' };
+  }
+}
