@@ -2,7 +2,6 @@ import { STSClient } from '@aws-sdk/client-sts';
 import { readInputs } from '../src/action/inputs.js';
 import { assumeRoleCredentials } from '../src/aws/assume-role.js';
 import { planTargets } from '../src/aws/targets.js';
-import { runCommand } from '../src/command.js';
 import type { Accounts } from '../src/config.js';
 import { requiredEventNames } from '../src/detections/registry.js';
 import { ScanEngine, windowEndingAt } from '../src/engine.js';
@@ -11,6 +10,7 @@ import { ConcurrencyLimit } from '../src/sources/concurrency-limit.js';
 import { collectLookupEvents, type LiveCollectionStats, type LiveOptions } from '../src/sources/lookup-events.js';
 import { startAwsEmulator, type AccountSpec, type AwsEmulator, type AwsEmulatorOptions, type CloudTrailRecord } from './emulators/aws.js';
 import { recordsBetween } from './emulators/records.js';
+import { cli, type CliRun } from './helpers/cli.js';
 import { useEnv } from './helpers/env.js';
 
 const ROLE = 'LoggingTamperGuardReader';
@@ -48,12 +48,7 @@ const inWindow = (count: number, eventName: string, account: string, region: str
 const huntIds = (report: Report): string[] => report.hunts.flatMap((hunt) => hunt.rows.flatMap((row) => row.event_ids)).sort();
 const idsOf = (records: readonly CloudTrailRecord[]): string[] => records.map((r) => String(r['eventID'])).sort();
 
-async function cli(argv: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const status = await runCommand(['scan', '--now', NOW, ...argv], { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
-  return { status, stdout, stderr };
-}
+const scanAt = (argv: string[]): Promise<CliRun> => cli('scan', '--now', NOW, ...argv);
 
 describe('scanning many accounts', () => {
   test('an organization of 5 accounts x 4 regions: every event found and attributed to its account, at most 2 requests/s per pair', async () => {
@@ -181,7 +176,7 @@ describe('scanning many accounts', () => {
   test('an organization with no ACTIVE account is fatal, in one line: a scan of nothing is not clean', async () => {
     const specs: AccountSpec[] = accountSpecs(3, ['us-east-1']).map((spec, i) => ({ ...spec, status: i === 2 ? 'PENDING_CLOSURE' : 'SUSPENDED' }));
     await withAws({ accounts: specs, organization: { managementAccount: specs[0]!.id }, roles: { name: ROLE } }, async (aws) => {
-      expect(await cli(['--accounts', 'organization', '--role-name', ROLE, '--format', 'json'])).toEqual({
+      expect(await scanAt(['--accounts', 'organization', '--role-name', ROLE, '--format', 'json'])).toEqual({
         status: 2,
         stdout: '',
         stderr: 'logging-tamper-guard: no accounts to read: none of the 3 organization account(s) is ACTIVE (PENDING_CLOSURE, SUSPENDED)\n',
@@ -288,7 +283,7 @@ describe('the CLI with --accounts and --role-name', () => {
     const ids = specs.map((s) => s.id);
     await withAws({ accounts: specs, roles: { name: ROLE, deny: [ids[2]!] } }, async (aws) => {
       aws.addRecords(ids[1]!, 'eu-west-1', inWindow(1, 'StopLogging', ids[1]!, 'eu-west-1'));
-      const { status, stdout, stderr } = await cli(['--accounts', ids.join(','), '--role-name', ROLE, '--format', 'json', '--fail-on', 'never']);
+      const { status, stdout, stderr } = await scanAt(['--accounts', ids.join(','), '--role-name', ROLE, '--format', 'json', '--fail-on', 'never']);
       expect(stderr).toBe('');
       expect(status).toBe(3);
       const report = JSON.parse(stdout) as Report;
@@ -307,7 +302,7 @@ describe('the CLI with --accounts and --role-name', () => {
     const specs: AccountSpec[] = accountSpecs(3, ['us-east-1'], ['management', 'prod', 'old']).map((spec, i) => (i === 2 ? { ...spec, status: 'SUSPENDED' } : spec));
     const suspended = specs[2]!.id;
     await withAws({ accounts: specs, organization: { managementAccount: specs[0]!.id }, roles: { name: ROLE } }, async () => {
-      const json = await cli(['--accounts', 'organization', '--role-name', ROLE, '--format', 'json']);
+      const json = await scanAt(['--accounts', 'organization', '--role-name', ROLE, '--format', 'json']);
       expect(json.status).toBe(0);
       const report = JSON.parse(json.stdout) as Report;
       expect(report.status).toBe('clean');
@@ -322,7 +317,7 @@ describe('the CLI with --accounts and --role-name', () => {
   test('a scan that skipped nothing has no skipped_accounts field', async () => {
     const specs = accountSpecs(2, ['us-east-1']);
     await withAws({ accounts: specs, organization: { managementAccount: specs[0]!.id }, roles: { name: ROLE } }, async () => {
-      const report = JSON.parse((await cli(['--accounts', 'organization', '--role-name', ROLE, '--format', 'json'])).stdout) as Report;
+      const report = JSON.parse((await scanAt(['--accounts', 'organization', '--role-name', ROLE, '--format', 'json'])).stdout) as Report;
       expect(report.coverage).toHaveLength(2);
       expect(report).not.toHaveProperty('skipped_accounts');
     });
@@ -332,9 +327,9 @@ describe('the CLI with --accounts and --role-name', () => {
     const specs = accountSpecs(2, ['us-east-1']);
     const ids = specs.map((s) => s.id);
     await withAws({ accounts: specs, roles: { name: ROLE } }, async (aws) => {
-      expect((await cli(['--accounts', ids.join('\n'), '--role-name', ROLE])).status).toBe(0);
+      expect((await scanAt(['--accounts', ids.join('\n'), '--role-name', ROLE])).status).toBe(0);
       aws.addRecords(ids[1]!, 'us-east-1', inWindow(1, 'DeleteTrail', ids[1]!, 'us-east-1'));
-      expect((await cli(['--accounts', ids.join(','), '--role-name', ROLE])).status).toBe(1);
+      expect((await scanAt(['--accounts', ids.join(','), '--role-name', ROLE])).status).toBe(1);
     });
   });
 
@@ -351,17 +346,17 @@ describe('the CLI with --accounts and --role-name', () => {
         [['--sample', '--accounts', own], '--accounts and --role-name read AWS: they cannot be used with --input or --sample'],
       ];
       for (const [argv, message] of cases) {
-        expect(await cli(argv)).toEqual({ status: 2, stdout: '', stderr: `logging-tamper-guard: ${message}\n` });
+        expect(await scanAt(argv)).toEqual({ status: 2, stdout: '', stderr: `logging-tamper-guard: ${message}\n` });
       }
       expect(aws.stats.getCallerIdentity).toBe(0);
       // One account that is not the caller's: known only once the caller is.
-      expect(await cli(['--accounts', other])).toEqual({
+      expect(await scanAt(['--accounts', other])).toEqual({
         status: 2,
         stdout: '',
         stderr: `logging-tamper-guard: accounts: ${other} is not the account of the credentials (${own}), so role-name is needed to read it\n`,
       });
       // The caller's own account needs no role.
-      expect((await cli(['--accounts', own])).status).toBe(0);
+      expect((await scanAt(['--accounts', own])).status).toBe(0);
       expect(aws.stats.assumeRole).toBe(0);
     });
   });

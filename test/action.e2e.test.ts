@@ -164,6 +164,19 @@ describe('the action (dist/index.js) end to end', () => {
     expect(run.summary).toMatch(/\| 1: <code>us&#45;east&#45;1<\/code> \| <code>eu&#45;west&#45;1<\/code> \(<code>.*AccessDenied/);
   });
 
+  test('a region that cannot be read, with nothing found elsewhere: status incomplete and the job fails', async () => {
+    // eu-west-1 is still denied from the test above; it is the only region asked for.
+    const run = await runAction({ regions: 'eu-west-1' }, env());
+
+    expect(run.code).toBe(1);
+    expect(run.outputs).toMatchObject({ status: 'incomplete', 'coverage-complete': 'false', findings: '0', alerts: '0' });
+    const report = JSON.parse(await readFile(run.outputs['report']!, 'utf8')) as { status: string; coverage: unknown[] };
+    expect(report.status).toBe('incomplete');
+    expect(report.coverage).toEqual([expect.objectContaining({ account: ACCOUNT, region: 'eu-west-1', status: 'error' })]);
+    const failure = run.commands.filter((c) => c.command === 'error').map((c) => c.message);
+    expect(failure).toEqual([expect.stringMatching(/^Coverage incomplete, so the scan cannot vouch for these accounts\/regions: 111122223333\/eu-west-1 /)]);
+  });
+
   test('a bad input stops the run with one line before reading AWS', async () => {
     const calls = aws.stats.lookupEvents + aws.stats.getCallerIdentity;
     const run = await runAction({ 'lookback-days': '120' }, env());

@@ -2,28 +2,15 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCommand } from '../src/command.js';
 import type { Report } from '../src/report/model.js';
 import { startAwsEmulator } from './emulators/aws.js';
 import { cloudTrailRecord } from './emulators/records.js';
 import { useEnv } from './helpers/env.js';
+import { cli, reportOf, type CliRun } from './helpers/cli.js';
 import { REPO_ROOT } from './helpers/paths.js';
 import { rawRecord } from './helpers/records.js';
 
-interface Run {
-  status: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function cli(...argv: string[]): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const status = await runCommand(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
-  return { status, stdout, stderr };
-}
-
-const reportOf = (run: Run): Report => JSON.parse(run.stdout) as Report;
+type Run = CliRun;
 
 let dir: string;
 beforeAll(() => {
@@ -320,5 +307,12 @@ describe('the built CLI (dist/cli.js)', () => {
     expect(run.stderr).toBe('');
     expect(run.status).toBe(1);
     expect((JSON.parse(run.stdout) as Report).hunts[0]!.rows.map((r) => r['event.action'])).toEqual(['StopLogging']);
+  });
+});
+
+describe('text coverage verdict', () => {
+  test('a file scan says its coverage is only that of the files given', async () => {
+    const run = await cli('scan', '--sample');
+    expect(run.stdout).toContain('coverage complete: yes, of the files given (no AWS account or region was queried)\n');
   });
 });

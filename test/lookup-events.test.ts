@@ -1,4 +1,3 @@
-import { runCommand } from '../src/command.js';
 import { requiredEventNames } from '../src/detections/registry.js';
 import { ScanEngine, windowEndingAt } from '../src/engine.js';
 import type { Report } from '../src/report/model.js';
@@ -6,6 +5,7 @@ import { scan } from '../src/scan.js';
 import { collectLookupEvents, type LiveCollectionStats, type LiveOptions } from '../src/sources/lookup-events.js';
 import { startAwsEmulator, type AwsEmulator, type AwsEmulatorOptions } from './emulators/aws.js';
 import { cloudTrailRecord, recordsBetween } from './emulators/records.js';
+import { cli } from './helpers/cli.js';
 import { useEnv } from './helpers/env.js';
 
 const ACCOUNT = '111122223333';
@@ -167,9 +167,7 @@ describe('LookupEvents collection against the CloudTrail emulator', () => {
   test('a region holding only an unreadable StopLogging is not clean: incomplete, exit 3', async () => {
     await withAws({ accounts: [{ id: ACCOUNT, regions: ['us-east-1'] }], ratePerSecond: 20 }, async (aws) => {
       aws.addMalformed(ACCOUNT, 'us-east-1', { eventName: 'StopLogging', eventTime: '2024-10-05T10:00:00Z' });
-      let stdout = '';
-      let stderr = '';
-      const status = await runCommand(['scan', '--now', NOW, '--format', 'json'], { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+      const { status, stdout, stderr } = await cli(...['scan', '--now', NOW, '--format', 'json']);
       expect(stderr).toBe('');
       expect(status).toBe(3);
       const report = JSON.parse(stdout) as Report;
@@ -216,9 +214,7 @@ describe('LookupEvents collection against the CloudTrail emulator', () => {
   test("the credentials' own regions not listable is a coverage gap of the account: incomplete, exit 3, the report still written", async () => {
     await withAws({ accounts: [{ id: ACCOUNT, regions: ['us-east-1'] }] }, async (aws) => {
       aws.denyDescribeRegions(ACCOUNT);
-      let stdout = '';
-      let stderr = '';
-      const status = await runCommand(['scan', '--now', NOW, '--format', 'json'], { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+      const { status, stdout, stderr } = await cli(...['scan', '--now', NOW, '--format', 'json']);
       expect(stderr).toBe('');
       expect(status).toBe(3);
       const report = JSON.parse(stdout) as Report;
@@ -259,9 +255,7 @@ describe('LookupEvents collection against the CloudTrail emulator', () => {
   test('the CLI scan without --input reads AWS and exits 3 when a region is denied', async () => {
     await withAws({ accounts: [{ id: ACCOUNT, regions: ['us-east-1', 'eu-west-1'] }] }, async (aws) => {
       aws.denyRegion(ACCOUNT, 'eu-west-1');
-      let stdout = '';
-      let stderr = '';
-      const status = await runCommand(['scan', '--now', NOW, '--format', 'json'], { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+      const { status, stdout, stderr } = await cli(...['scan', '--now', NOW, '--format', 'json']);
       expect(stderr).toBe('');
       expect(status).toBe(3);
       const report = JSON.parse(stdout) as Report;
