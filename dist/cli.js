@@ -6133,12 +6133,14 @@ function isCalendarDate(timestamp) {
     return calendar.getUTCFullYear() === year && calendar.getUTCMonth() === month - 1 && calendar.getUTCDate() === day;
 }
 
+/** The shape of an AWS region name (us-east-1, ap-southeast-2, us-gov-west-1): for `--regions` and for what ec2:DescribeRegions returns. */
+const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+
 /**
  * The one typed configuration of a scan, shared by the action (inputs) and
  * the CLI (flags). Every external value passes through these schemas, and a
  * bad one is reported as `<where>: <what is wrong>`.
  */
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 const regionsSchema = string()
     .trim()
     .transform((text, ctx) => {
@@ -6146,7 +6148,7 @@ const regionsSchema = string()
         return 'all';
     const list = [...new Set(text.split(/[\s,]+/).filter((r) => r !== ''))];
     for (const region of list) {
-        if (!REGION.test(region)) {
+        if (!REGION_NAME.test(region)) {
             ctx.addIssue({ code: 'custom', message: `"${region}" is not an AWS region name (like us-east-1), and not "all"` });
             return NEVER;
         }
@@ -6232,6 +6234,27 @@ class OptionError extends Error {
         this.option = option;
         this.problem = problem;
     }
+}
+const DAY_MS$1 = 86_400_000;
+/** CloudTrail Event history keeps 90 days of management events. */
+const EVENT_HISTORY_DAYS = 90;
+/** Clock skew tolerated between this machine and a `--now` meant as "now". */
+const FUTURE_SKEW_MS = 5 * 60_000;
+/**
+ * Why a live scan's window cannot be read in full, or undefined. Event
+ * history holds only the last 90 days and nothing after the present, so a
+ * window outside that would read as "clean" over time that was never read.
+ */
+function liveWindowProblem(now, lookbackDays, realNow) {
+    if (now.getTime() > realNow.getTime() + FUTURE_SKEW_MS) {
+        return `${now.toISOString()} is in the future; a live scan reads CloudTrail Event history up to the present`;
+    }
+    const start = now.getTime() - lookbackDays * DAY_MS$1;
+    const oldest = realNow.getTime() - EVENT_HISTORY_DAYS * DAY_MS$1;
+    if (start < oldest) {
+        return `the window would start at ${new Date(start).toISOString()}, before the ${EVENT_HISTORY_DAYS} days CloudTrail Event history keeps (from ${new Date(oldest).toISOString()}); scan exported log files with --input instead`;
+    }
+    return undefined;
 }
 
 /**
@@ -6500,6 +6523,12 @@ function requiredEventNames(detections = DETECTIONS) {
     return [...new Set(detections.flatMap((d) => d.eventNames))].sort();
 }
 
+/**
+ * The most characters of an account name any renderer shows. AWS
+ * Organizations allows 50: a longer name is not one AWS would show, and is
+ * cut (saying so) so that it cannot flood every line it is on.
+ */
+const ACCOUNT_NAME_MAX_LENGTH = 60;
 /** The coverage region of an account that was not read at all (its role not assumable, its regions not listable). */
 const WHOLE_ACCOUNT = '*';
 const isWholeAccount = (entry) => entry.region === WHOLE_ACCOUNT;
@@ -6612,13 +6641,15 @@ function inlineCodeList(values, maxItems = 5, maxLength = DEFAULT_MAX_LENGTH) {
     return shown.join(', ') + (rest > 0 ? ` and ${rest} more` : '');
 }
 
+/** `1 event`, `2 events`: counts in the fixed English of every rendering. */
+const plural = (count, word) => `${count} ${word}${count === 1 ? '' : 's'}`;
+
 /**
  * The one-line verdict every renderer leads with (Markdown, text, job
  * summary). Findings and a coverage gap are independent facts: when both
  * hold, the headline says both, so neither hides the other. Only fixed text
  * and counts: safe as Markdown and as terminal text.
  */
-const plural$1 = (count, word) => `${count} ${word}${count === 1 ? '' : 's'}`;
 /** The region filter's count for the stats line, shown only when `--regions` filtered file input. */
 function outsideRegions(count) {
     return count > 0 ? `${count} outside the listed regions, ` : '';
@@ -6630,9 +6661,9 @@ function unreadCoverageText(coverage) {
     const pairs = unread.length - wholeAccounts;
     const parts = [];
     if (wholeAccounts > 0)
-        parts.push(plural$1(wholeAccounts, 'account'));
+        parts.push(plural(wholeAccounts, 'account'));
     if (pairs > 0)
-        parts.push(plural$1(pairs, 'account/region pair'));
+        parts.push(plural(pairs, 'account/region pair'));
     return `${parts.join(' and ')} could not be read`;
 }
 function headlineOf(report) {
@@ -6700,7 +6731,6 @@ function markdownHeadline(report) {
     const headline = headlineOf(report);
     return `${TONE_ICONS[headline.tone]} ${headline.text}`;
 }
-const plural = (count, word) => `${count} ${word}${count === 1 ? '' : 's'}`;
 /**
  * A timestamp or day from the report: the engine writes them with
  * toISOString, so they are shown as they are when they have that shape, and
@@ -6714,11 +6744,9 @@ function windowLine(report) {
 function outcomeText(outcome) {
     return outcome === 'success' ? '**deleted / stopped**' : 'attempted (failed)';
 }
-// AWS Organizations allows 50 characters; anything longer is cut (and says so).
-const ACCOUNT_NAME_MAX_LENGTH$1 = 60;
 /** An account as inert inline code, with its (equally inert) name when known: `123456789012` (`prod`). */
 function accountCode(account) {
-    return inlineCode(account.id) + (account.name !== undefined ? ` (${inlineCode(account.name, ACCOUNT_NAME_MAX_LENGTH$1)})` : '');
+    return inlineCode(account.id) + (account.name !== undefined ? ` (${inlineCode(account.name, ACCOUNT_NAME_MAX_LENGTH)})` : '');
 }
 /** Account ids with their names, comma separated; at most `maxItems` are shown. */
 function accountCodeList(ids, names, maxItems = 5) {
@@ -6900,9 +6928,6 @@ function renderMarkdown(report, options = {}) {
  * ARN or event id reads as something else).
  */
 const printable = (value) => (value === null ? '(none)' : replaceUnsafeCharacters(value));
-// AWS Organizations allows 50 characters: a longer name is not one AWS
-// would show, and is cut so that it cannot flood every line it is on.
-const ACCOUNT_NAME_MAX_LENGTH = 60;
 function shortName(name) {
     const codePoints = Array.from(name);
     return codePoints.length <= ACCOUNT_NAME_MAX_LENGTH ? name : `${codePoints.slice(0, ACCOUNT_NAME_MAX_LENGTH).join('')}… (${codePoints.length} characters)`;
@@ -7039,6 +7064,21 @@ function parseEventTime(value) {
     return Date.parse(value);
 }
 /**
+ * `requestParameters` as one JSON string, for display only. JSON.stringify
+ * recurses, so a caller who nests parameters deeply enough could otherwise
+ * crash the scan: the event still counts, its parameters just are not shown.
+ */
+function requestParametersText(parameters) {
+    if (parameters === undefined || parameters === null)
+        return null;
+    try {
+        return JSON.stringify(parameters);
+    }
+    catch {
+        return '[request parameters could not be shown: nested too deeply]';
+    }
+}
+/**
  * Maps a raw CloudTrail record to the fields Elastic's AWS integration
  * produces (see shared fixtures README): outcome is `failure` iff the record
  * carries `errorCode` or `errorMessage`; the account is
@@ -7072,9 +7112,7 @@ function normalizeRecord(raw, origin = {}) {
             'aws.cloudtrail.user_identity.type': orNull(identity?.type),
             'aws.cloudtrail.error_code': orNull(record.errorCode),
             'aws.cloudtrail.error_message': orNull(record.errorMessage),
-            'aws.cloudtrail.request_parameters': record.requestParameters === undefined || record.requestParameters === null
-                ? null
-                : JSON.stringify(record.requestParameters),
+            'aws.cloudtrail.request_parameters': requestParametersText(record.requestParameters),
             'cloud.account.id': orNull(identity?.accountId),
             'cloud.region': orNull(record.awsRegion),
             'source.address': sourceAddress,
@@ -7164,8 +7202,8 @@ const UNREADABLE_BECAUSE = {
     'not-an-object': 'not a JSON object',
     'missing-envelope': 'missing eventTime, eventName or eventSource',
     'bad-timestamp': 'invalid eventTime',
+    'malformed-json': 'malformed CloudTrailEvent',
 };
-const MALFORMED_LOOKUP_EVENT = 'malformed CloudTrailEvent';
 const isRawObject = (raw) => typeof raw === 'object' && raw !== null && !Array.isArray(raw);
 /** A record's string field, or undefined when it is absent, empty or not a string. */
 function textField(record, name) {
@@ -7250,9 +7288,13 @@ class ScanEngine {
         }
         if (!this.wanted.has(envelope.data.eventName))
             return;
+        // normalizeRecord fails only for a non-object, a missing, empty or
+        // non-string eventTime, eventName or eventSource (its schema catches every
+        // other field), or an invalid eventTime: exactly what was checked above.
+        // A failure here is a bug (the checks have drifted apart), not bad data.
         const normalized = normalizeRecord(raw, attributedOrigin(origin, raw));
         if (!normalized.ok)
-            return this.skipUnreadable(normalized.reason, raw, origin, foundAs);
+            throw new Error(`a record that passed the envelope checks failed to normalize (${normalized.reason})`);
         const event = normalized.event;
         if (!this.detections.some((d) => d.matches(event)))
             return;
@@ -7268,16 +7310,16 @@ class ScanEngine {
         this.kept.push(event);
     }
     /**
-     * Counts a record that arrived but could not be parsed at all (a malformed
-     * `CloudTrailEvent` string). With the event name it was found under, when
-     * the detections need that name, it is also a hole in the coverage of the
-     * origin's (account, region).
+     * Counts a record that arrived but could not be parsed at all (a missing or
+     * malformed `CloudTrailEvent` string), as `malformed-json`. With the event
+     * name it was found under, when the detections need that name, it is also a
+     * hole in the coverage of the origin's (account, region).
      */
     addUnparseable(origin = {}, foundAs) {
         this.stats.records_read += 1;
-        this.skip('missing-envelope');
+        this.skip('malformed-json');
         if (foundAs !== undefined && this.wanted.has(foundAs))
-            this.unreadable.note(placeOf({}, origin), foundAs, MALFORMED_LOOKUP_EVENT);
+            this.unreadable.note(placeOf({}, origin), foundAs, UNREADABLE_BECAUSE['malformed-json']);
     }
     addCoverage(entry) {
         this.coverage.push(entry);
@@ -7943,6 +7985,26 @@ function describeByte(byte) {
     return `byte 0x${byte.toString(16).padStart(2, '0')}`;
 }
 
+/**
+ * The raw record inside one LookupEvents event (an API response's event, or
+ * an element of `aws cloudtrail lookup-events` output): its `CloudTrailEvent`
+ * JSON string, parsed. Undefined when the event has no such string or the
+ * string is not JSON; the caller counts that event as unreadable.
+ */
+function lookupEventRecord(event) {
+    if (typeof event !== 'object' || event === null)
+        return undefined;
+    const text = event.CloudTrailEvent;
+    if (typeof text !== 'string')
+        return undefined;
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        return undefined;
+    }
+}
+
 // A top-level object without Records/Events is taken as one raw record (JSON
 // Lines, or a file holding a single record) only if it has at least one
 // CloudTrail record field; anything else is some other JSON document (an AWS
@@ -7989,20 +8051,6 @@ function parseJson(bytes, offset) {
         if (position === null)
             throw new SplitError('invalid JSON in the value starting', offset);
         throw new SplitError('invalid JSON', offset + Buffer.byteLength(text.slice(0, Number(position[1]))));
-    }
-}
-/** The parsed `CloudTrailEvent` of one lookup-events element, or undefined when it is missing or not JSON. */
-function lookupEventRecord(event) {
-    if (typeof event !== 'object' || event === null)
-        return undefined;
-    const text = event.CloudTrailEvent;
-    if (typeof text !== 'string')
-        return undefined;
-    try {
-        return JSON.parse(text);
-    }
-    catch {
-        return undefined;
     }
 }
 /** The `EventName` lookup-events lists beside the `CloudTrailEvent`, when there is one: what the element is, even if its record cannot be read. */
@@ -19493,7 +19541,7 @@ function homeRegion(env = process.env) {
 
 const regionsResponseSchema = object({
     Regions: array(object({
-        RegionName: string().regex(/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/, 'is not a region name'),
+        RegionName: string().regex(REGION_NAME, 'is not a region name'),
         OptInStatus: string(),
     })),
 });
@@ -24357,29 +24405,15 @@ class LookupEventsCommand extends command$4(_ep0$4, _mw0$4, "LookupEvents", Look
 
 /**
  * The parts of a LookupEvents response the collector uses, validated: the
- * page as a whole (a malformed page ends the region with an error), and each
- * event on its own (a malformed event is counted, and, since every event was
- * asked for by a name the detections need, makes its region a coverage error).
+ * page as a whole (a malformed page ends the region with an error). Each
+ * event is read on its own by lookupEventRecord (a malformed event is
+ * counted, and, since every event was asked for by a name the detections
+ * need, makes its region a coverage error).
  */
 const lookupPageSchema = object({
     Events: array(unknown()).optional(),
     NextToken: string().optional(),
 });
-const lookupEventSchema = object({
-    CloudTrailEvent: string(),
-});
-/** The record inside one event, or undefined when the event or its JSON string is malformed. */
-function recordOf(event) {
-    const parsed = lookupEventSchema.safeParse(event);
-    if (!parsed.success)
-        return undefined;
-    try {
-        return JSON.parse(parsed.data.CloudTrailEvent);
-    }
-    catch {
-        return undefined;
-    }
-}
 
 /**
  * Spaces the requests of one API queue (one account and region of
@@ -24598,7 +24632,7 @@ async function readRegion(target, region, settings, sink) {
                 tally.events += 1;
                 // Asked for by name, so every event returned is one a detection needs:
                 // the sink is told the name, and one it cannot read is a coverage gap.
-                const record = recordOf(event);
+                const record = lookupEventRecord(event);
                 if (record === undefined)
                     sink.addUnparseable(origin, eventName);
                 else
@@ -24838,7 +24872,7 @@ Reads CloudTrail (exported log files with --input, the built-in sample with --sa
 AWS CloudTrail Event history with the default credential chain) and reports deleted or stopped
 service logging. Exit status: 0 clean (or findings below --fail-on), 1 findings that meet
 --fail-on, 2 bad usage or unreadable input, 3 incomplete coverage (an account, region or needed
-event could not be read) without findings that meet --fail-on.
+event could not be read, or AWS could not be read at all) without findings that meet --fail-on.
 
 --regions reads only the listed regions of AWS; with --input or --sample it keeps only the records
 whose awsRegion is listed (the others are counted as records_outside_regions).
@@ -24855,26 +24889,39 @@ function render(report, format) {
 }
 /** Runs the CLI on argv (without `node` and the script) and returns the exit status. */
 async function runCommand(argv, io) {
+    let command;
     try {
-        const { config, format, failOn } = parseCommand(argv);
-        const report = await scan(config);
-        io.stdout(render(report, format));
-        return exitCodeOf(report, failOn);
+        command = parseCommand(argv);
     }
     catch (error) {
         if (error instanceof HelpRequested) {
             io.stdout(USAGE + '\n');
             return 0;
         }
-        if (error instanceof UsageError || error instanceof OptionError || error instanceof InputError) {
-            io.stderr(`logging-tamper-guard: ${describeError(error)}\n`);
-            return 2;
-        }
-        io.stderr(`logging-tamper-guard: ${describeError(error)}\n`);
-        if (process.env['RUNNER_DEBUG'] === '1' && error instanceof Error && error.stack)
-            io.stderr(error.stack + '\n');
-        return 2;
+        return fail(io, error, 2);
     }
+    const { config, format, failOn } = command;
+    try {
+        const report = await scan(config);
+        io.stdout(render(report, format));
+        return exitCodeOf(report, failOn);
+    }
+    catch (error) {
+        if (error instanceof UsageError || error instanceof OptionError || error instanceof InputError)
+            return fail(io, error, 2);
+        // A live scan that could not read AWS at all (credentials not usable,
+        // the organization not listable) looked at nothing: that is the
+        // incomplete-coverage status, not bad usage.
+        return fail(io, error, config.inputs.length === 0 ? 3 : 2);
+    }
+}
+/** One line on stderr (the stack only when debugging) and the exit status. */
+function fail(io, error, status) {
+    io.stderr(`logging-tamper-guard: ${describeError(error)}\n`);
+    const known = error instanceof UsageError || error instanceof OptionError || error instanceof InputError;
+    if (!known && process.env['RUNNER_DEBUG'] === '1' && error instanceof Error && error.stack)
+        io.stderr(error.stack + '\n');
+    return status;
 }
 class HelpRequested extends Error {
 }
@@ -24922,6 +24969,11 @@ function parseCommand(argv) {
         lookbackDays: parseOption(lookbackDaysSchema, '--lookback-days', values['lookback-days'] ?? '7'),
         now: values.now !== undefined ? parseOption(nowSchema, '--now', values.now) : sample ? new Date(SAMPLE_NOW) : new Date(),
     };
+    if (inputs.length === 0) {
+        const problem = liveWindowProblem(config.now, config.lookbackDays, new Date());
+        if (problem !== undefined)
+            throw new OptionError(values.now !== undefined ? '--now' : '--lookback-days', problem);
+    }
     const accounts = parseOption(accountsSchema, '--accounts', values.accounts ?? '');
     const roleName = values['role-name'] !== undefined ? parseOption(roleNameSchema, '--role-name', values['role-name']) : undefined;
     const externalId = values['external-id'] !== undefined ? parseOption(externalIdSchema, '--external-id', values['external-id']) : undefined;

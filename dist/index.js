@@ -34536,41 +34536,6 @@ function describeGitHubError(error) {
     return head;
 }
 
-/** The coverage region of an account that was not read at all (its role not assumable, its regions not listable). */
-const WHOLE_ACCOUNT = '*';
-const isWholeAccount = (entry) => entry.region === WHOLE_ACCOUNT;
-/** Names from coverage entries and alerts (the account each was read from). */
-function accountNamesOf(report) {
-    const names = new Map();
-    const remember = (account, name) => {
-        if (account !== null && name !== undefined && name !== null && !names.has(account))
-            names.set(account, name);
-    };
-    for (const entry of report.coverage ?? [])
-        remember(entry.account, entry.account_name);
-    for (const alert of report.alerts ?? [])
-        remember(alert['origin.account'], alert['origin.account_name']);
-    return names;
-}
-const withName = (id, name) => name !== undefined && name !== null ? { id, name } : { id };
-const named = (id, names) => withName(id, names.get(id));
-function alertAccounts(alert, names) {
-    const caller = alert['cloud.account.id'];
-    const origin = originAccount(alert, names);
-    if (origin === null)
-        return { readIn: caller !== null ? named(caller, names) : null, callerAccount: null };
-    return { readIn: origin, callerAccount: caller !== null && caller !== origin.id ? named(caller, names) : null };
-}
-function originAccount(alert, names) {
-    const id = alert['origin.account'];
-    if (id === null)
-        return null;
-    // The alert's own record of the name wins: it was taken as the event was read.
-    return withName(id, alert['origin.account_name'] ?? names.get(id));
-}
-/** The account an alert is attributed to when findings are grouped: the one it was read from, else the caller's. */
-const alertAccountId = (alert) => alert['origin.account'] ?? alert['cloud.account.id'];
-
 /**
  * Orders strings by UTF-16 code units, with null after every string: a
  * locale-independent order so reports are byte-identical on every machine.
@@ -34766,6 +34731,47 @@ function requiredEventNames(detections = DETECTIONS) {
 }
 
 /**
+ * The most characters of an account name any renderer shows. AWS
+ * Organizations allows 50: a longer name is not one AWS would show, and is
+ * cut (saying so) so that it cannot flood every line it is on.
+ */
+const ACCOUNT_NAME_MAX_LENGTH = 60;
+/** The coverage region of an account that was not read at all (its role not assumable, its regions not listable). */
+const WHOLE_ACCOUNT = '*';
+const isWholeAccount = (entry) => entry.region === WHOLE_ACCOUNT;
+/** Names from coverage entries and alerts (the account each was read from). */
+function accountNamesOf(report) {
+    const names = new Map();
+    const remember = (account, name) => {
+        if (account !== null && name !== undefined && name !== null && !names.has(account))
+            names.set(account, name);
+    };
+    for (const entry of report.coverage ?? [])
+        remember(entry.account, entry.account_name);
+    for (const alert of report.alerts ?? [])
+        remember(alert['origin.account'], alert['origin.account_name']);
+    return names;
+}
+const withName = (id, name) => name !== undefined && name !== null ? { id, name } : { id };
+const named = (id, names) => withName(id, names.get(id));
+function alertAccounts(alert, names) {
+    const caller = alert['cloud.account.id'];
+    const origin = originAccount(alert, names);
+    if (origin === null)
+        return { readIn: caller !== null ? named(caller, names) : null, callerAccount: null };
+    return { readIn: origin, callerAccount: caller !== null && caller !== origin.id ? named(caller, names) : null };
+}
+function originAccount(alert, names) {
+    const id = alert['origin.account'];
+    if (id === null)
+        return null;
+    // The alert's own record of the name wins: it was taken as the event was read.
+    return withName(id, alert['origin.account_name'] ?? names.get(id));
+}
+/** The account an alert is attributed to when findings are grouped: the one it was read from, else the caller's. */
+const alertAccountId = (alert) => alert['origin.account'] ?? alert['cloud.account.id'];
+
+/**
  * The distinct principals, accounts and regions of one category and its time
  * span. Values go into sets and are sorted once at the end: a burst of tens
  * of thousands of events (failed calls cost an attacker nothing) must stay
@@ -34932,13 +34938,15 @@ function inlineCodeList(values, maxItems = 5, maxLength = DEFAULT_MAX_LENGTH) {
     return shown.join(', ') + (rest > 0 ? ` and ${rest} more` : '');
 }
 
+/** `1 event`, `2 events`: counts in the fixed English of every rendering. */
+const plural = (count, word) => `${count} ${word}${count === 1 ? '' : 's'}`;
+
 /**
  * The one-line verdict every renderer leads with (Markdown, text, job
  * summary). Findings and a coverage gap are independent facts: when both
  * hold, the headline says both, so neither hides the other. Only fixed text
  * and counts: safe as Markdown and as terminal text.
  */
-const plural$4 = (count, word) => `${count} ${word}${count === 1 ? '' : 's'}`;
 /** The region filter's count for the stats line, shown only when `--regions` filtered file input. */
 function outsideRegions(count) {
     return count > 0 ? `${count} outside the listed regions, ` : '';
@@ -34950,9 +34958,9 @@ function unreadCoverageText(coverage) {
     const pairs = unread.length - wholeAccounts;
     const parts = [];
     if (wholeAccounts > 0)
-        parts.push(plural$4(wholeAccounts, 'account'));
+        parts.push(plural(wholeAccounts, 'account'));
     if (pairs > 0)
-        parts.push(plural$4(pairs, 'account/region pair'));
+        parts.push(plural(pairs, 'account/region pair'));
     return `${parts.join(' and ')} could not be read`;
 }
 function headlineOf(report) {
@@ -35054,7 +35062,6 @@ function markdownHeadline(report) {
     const headline = headlineOf(report);
     return `${TONE_ICONS[headline.tone]} ${headline.text}`;
 }
-const plural$3 = (count, word) => `${count} ${word}${count === 1 ? '' : 's'}`;
 /**
  * A timestamp or day from the report: the engine writes them with
  * toISOString, so they are shown as they are when they have that shape, and
@@ -35063,13 +35070,11 @@ const plural$3 = (count, word) => `${count} ${word}${count === 1 ? '' : 's'}`;
 const when = (value) => (/^\d{4}-\d{2}-\d{2}(T[\d:.]+Z)?$/.test(value) ? value : inlineText(value, 40));
 function windowLine(report) {
     const days = Math.round((Date.parse(report.window.end) - Date.parse(report.window.start)) / 86_400_000);
-    return `**Window:** ${when(report.window.start)} to ${when(report.window.end)} (UTC, ${plural$3(days, 'day')}, start excluded)`;
+    return `**Window:** ${when(report.window.start)} to ${when(report.window.end)} (UTC, ${plural(days, 'day')}, start excluded)`;
 }
 function outcomeText(outcome) {
     return outcome === 'success' ? '**deleted / stopped**' : 'attempted (failed)';
 }
-// AWS Organizations allows 50 characters; anything longer is cut (and says so).
-const ACCOUNT_NAME_MAX_LENGTH = 60;
 /** An account as inert inline code, with its (equally inert) name when known: `123456789012` (`prod`). */
 function accountCode(account) {
     return inlineCode(account.id) + (account.name !== undefined ? ` (${inlineCode(account.name, ACCOUNT_NAME_MAX_LENGTH)})` : '');
@@ -35152,7 +35157,7 @@ function coverageTable(report, limits) {
     if (report.coverage.length === 0) {
         const { stats } = report;
         return stats.files_read > 0
-            ? `Read ${plural$3(stats.files_read, 'file')} of exported CloudTrail logs (no AWS account or region was queried).`
+            ? `Read ${plural(stats.files_read, 'file')} of exported CloudTrail logs (no AWS account or region was queried).`
             : 'No AWS account or region was read.';
     }
     const accounts = new Map();
@@ -35183,7 +35188,7 @@ function skippedAccountsNote(skipped, maxItems = 20) {
     const shown = skipped.slice(0, maxItems).map((entry) => `${accountCode(withName(entry.account, entry.account_name))} is ${inlineCode(entry.state, 40)}`);
     const rest = skipped.length - shown.length;
     const more = rest > 0 ? ` and ${rest} more (the JSON report lists them all)` : '';
-    return `${plural$3(skipped.length, 'account')} skipped: not ACTIVE in AWS Organizations: ${shown.join(', ')}${more}.`;
+    return `${plural(skipped.length, 'account')} skipped: not ACTIVE in AWS Organizations: ${shown.join(', ')}${more}.`;
 }
 /** The investigation steps of the detections that produced results, in registry order. */
 function nextSteps(detectionIds) {
@@ -35208,7 +35213,7 @@ function firedDetections(report) {
 }
 function statsLine(report) {
     const { stats } = report;
-    return (`Read ${plural$3(stats.records_read, 'record')}: ${stats.events_matched} in scope, ${stats.records_outside_window} outside the window, ` +
+    return (`Read ${plural(stats.records_read, 'record')}: ${stats.events_matched} in scope, ${stats.records_outside_window} outside the window, ` +
         outsideRegions(stats.records_outside_regions) +
         `${stats.duplicates_dropped} duplicates dropped, ${stats.records_skipped} skipped as malformed.`);
 }
@@ -35221,7 +35226,7 @@ function renderMarkdown(report, options = {}) {
     const parts = [
         `${h(0)} logging-tamper-guard: ${markdownHeadline(report)}`,
         [
-            `**Status:** \`${report.status}\` — ${plural$3(rows, 'hunt row')}, ${plural$3(report.alerts.length, 'rule alert')}`,
+            `**Status:** \`${report.status}\` — ${plural(rows, 'hunt row')}, ${plural(report.alerts.length, 'rule alert')}`,
             windowLine(report),
             statsLine(report),
         ].join('<br>\n'),
@@ -35300,8 +35305,25 @@ function rowKeyWithoutId(row) {
 function rowKeys(row) {
     return row.event_ids.length < row.service_logging_delete_count ? [...row.event_ids, rowKeyWithoutId(row)] : [...row.event_ids];
 }
+/**
+ * An alert's key, never a bare event id (that is a hunt row's key). Markers
+ * written before alerts had their own keys list bare ids only; those still
+ * count for the rows, and the alerts behind them are reported once more.
+ */
 function alertKey(alert) {
-    return alert.event_id ?? `alert:${digest([alert.rule, alert['@timestamp'], alert['aws.cloudtrail.user_identity.arn']])}`;
+    return alert.event_id !== null
+        ? `alert:${alert.rule}:${alert.event_id}`
+        : `alert:${digest([alert.rule, alert['@timestamp'], alert['aws.cloudtrail.user_identity.arn']])}`;
+}
+/** How many events `keys` (as read from markers) stand for: an alert's key and its event's row key are one event. */
+function countEvents(keys) {
+    let count = 0;
+    for (const key of keys) {
+        const eventId = /^alert:[^:]+:(.+)$/s.exec(key)?.[1];
+        if (eventId === undefined || !keys.has(eventId))
+            count += 1;
+    }
+    return count;
 }
 function hasFindings(report) {
     return report.alerts.length > 0 || report.hunts.some((hunt) => hunt.rows.length > 0);
@@ -35325,7 +35347,7 @@ function selectNew(report, reported) {
     return { hunts: hunts.filter((hunt) => hunt.rows.length > 0), alerts };
 }
 function keysOf(findings) {
-    return [...new Set([...rowsOf(findings).flatMap(rowKeys), ...findings.alerts.map(alertKey)])];
+    return [...new Set([...findings.alerts.map(alertKey), ...rowsOf(findings).flatMap(rowKeys)])];
 }
 function eventCount(findings) {
     const ids = new Set();
@@ -35352,7 +35374,8 @@ const BODY_BUDGET = GITHUB_BODY_LIMIT - 1_024;
 // A row's ids go into the hidden marker; a row of thousands of events is
 // split so each part fits in one body.
 const MAX_IDS_PER_ROW = 400;
-const plural$2 = (count, word) => `${count} ${word}${count === 1 ? '' : 's'}`;
+/** Bodies one run may write (the issue's and comments); new events beyond them wait for the next run. */
+const MAX_POSTS_PER_RUN = 10;
 /** Action names come from the detections' fixed lists; anything else is dropped from the title. */
 const titleWord = (value) => value.replace(/[^A-Za-z0-9]/g, '');
 function issueTitle(findings) {
@@ -35364,41 +35387,49 @@ function issueTitle(findings) {
     const head = deleted ? 'AWS service logging deleted or stopped' : 'Attempts to delete or stop AWS service logging';
     return `${head}: ${actions.join(', ')}`.slice(0, 200);
 }
+// Rule alerts first, then logging actually deleted or stopped, then failed attempts.
 function overview(findings, names) {
-    const lines = huntCategories(rowsOf(findings)).map((category) => `- ${inlineCode(category.action)} on ${inlineCode(category.provider)}: ${outcomeText(category.outcome)}, ` +
-        `${plural$2(category.events, 'event')} by ${inlineCodeList(category.principals, 3)} ` +
-        `in account ${accountCodeList(category.accounts, names, 3)}, region ${inlineCodeList(category.regions, 3)}, ` +
-        `${when(category.firstSeen)}${category.lastSeen !== category.firstSeen ? ` to ${when(category.lastSeen)}` : ''}`);
-    for (const category of ruleCategories(findings.alerts)) {
-        lines.push(`- Rule **${category.name}** (severity ${category.severity}): ${plural$2(category.alerts, 'alert')} by ${inlineCodeList(category.principals, 3)}`);
+    const lines = ruleCategories(findings.alerts).map((category) => `- Rule **${category.name}** (severity ${category.severity}): ${plural(category.alerts, 'alert')} by ${inlineCodeList(category.principals, 3)}`);
+    const hunts = huntCategories(rowsOf(findings));
+    for (const category of [...hunts.filter((c) => c.outcome === 'success'), ...hunts.filter((c) => c.outcome !== 'success')]) {
+        lines.push(`- ${inlineCode(category.action)} on ${inlineCode(category.provider)}: ${outcomeText(category.outcome)}, ` +
+            `${plural(category.events, 'event')} by ${inlineCodeList(category.principals, 3)} ` +
+            `in account ${accountCodeList(category.accounts, names, 3)}, region ${inlineCodeList(category.regions, 3)}, ` +
+            `${when(category.firstSeen)}${category.lastSeen !== category.firstSeen ? ` to ${when(category.lastSeen)}` : ''}`);
     }
     return lines.join('\n');
 }
 function tables(findings, names) {
     const parts = [];
+    if (findings.alerts.length > 0) {
+        parts.push('### Rule alerts');
+        parts.push(markdownTable(ALERT_HEADERS, findings.alerts.map((alert) => alertCells(alert, names))));
+    }
     const options = { eventIds: true, accountNames: names };
     for (const hunt of findings.hunts) {
         parts.push(`### Who, what, where, when (hunt: ${hunt.name})`);
         parts.push(markdownTable(huntRowHeaders(options), hunt.rows.map((row) => huntRowCells(row, options))));
-    }
-    if (findings.alerts.length > 0) {
-        parts.push('### Rule alerts');
-        parts.push(markdownTable(ALERT_HEADERS, findings.alerts.map((alert) => alertCells(alert, names))));
     }
     return parts.join('\n\n');
 }
 const namesOf = (context) => context.accountNames ?? new Map();
 const windowText = (window) => `${when(window.start)} and ${when(window.end)} (UTC)`;
 const runLink = (context) => context.runUrl !== undefined ? `[this workflow run](${context.runUrl})` : 'a workflow run';
-const deferredNote = (deferred) => deferred > 0 ? `\n\n_${plural$2(deferred, 'more new event')} did not fit and will be reported by the next run._` : '';
-function renderBody(findings, context, deferred) {
+/**
+ * What follows a body's tables when events remain: a later comment of this
+ * run, or the next run. The second is the longer text: bodies are fitted with
+ * it, so swapping in the first never makes a body too long.
+ */
+const deferredNote = (remaining) => remaining > 0 ? `\n\n_${plural(remaining, 'more new event')} did not fit and will be reported by the next run._` : '';
+const continuedNote = (remaining) => `\n\n_Continued in the next comment (${plural(remaining, 'more new event')})._`;
+function renderBody(findings, context, note) {
     const count = eventCount(findings);
     return [
         TRACKING_MARKER,
         `## 🚨 ${issueTitle(findings)}`,
-        `CloudTrail recorded **${plural$2(count, 'event')}** between ${windowText(context.window)} that deleted or stopped service logging, or tried to:`,
+        `CloudTrail recorded **${plural(count, 'event')}** between ${windowText(context.window)} that deleted or stopped service logging, or tried to:`,
         overview(findings, namesOf(context)),
-        tables(findings, namesOf(context)) + deferredNote(deferred),
+        tables(findings, namesOf(context)) + note,
         '### Next steps',
         nextSteps(firedDetections(findings)),
         '---',
@@ -35407,17 +35438,22 @@ function renderBody(findings, context, deferred) {
         eventsMarker(keysOf(findings)),
     ].join('\n\n');
 }
-function renderComment(findings, context, deferred) {
+function renderComment(findings, context, note) {
     return [
-        `### ${plural$2(eventCount(findings), 'new event')} (found by ${runLink(context)})`,
+        `### ${plural(eventCount(findings), 'new event')} (found by ${runLink(context)})`,
         `Between ${windowText(context.window)}:`,
         overview(findings, namesOf(context)),
-        tables(findings, namesOf(context)) + deferredNote(deferred),
+        tables(findings, namesOf(context)) + note,
         'The next steps in the issue description apply.',
         eventsMarker(keysOf(findings)),
     ].join('\n\n');
 }
-/** Rows with very many events split into parts whose ids fit in one marker. */
+// Rule alerts, then hunt rows whose logging was actually deleted or stopped,
+// then failed attempts; newest first within each.
+const rank = (item) => ('alert' in item ? 0 : item.row['event.outcome'] === 'success' ? 1 : 2);
+const timeOf = (item) => ('alert' in item ? item.alert['@timestamp'] : item.row.last_seen);
+const byImportance = (a, b) => rank(a) - rank(b) || (timeOf(a) < timeOf(b) ? 1 : timeOf(a) > timeOf(b) ? -1 : 0);
+/** The findings as items, most important first; rows with very many events split into parts whose ids fit in one marker. */
 function items(findings) {
     const list = [];
     for (const { rows, ...hunt } of findings.hunts) {
@@ -35436,7 +35472,7 @@ function items(findings) {
     }
     for (const alert of findings.alerts)
         list.push({ alert });
-    return list;
+    return list.sort(byImportance);
 }
 function subset(list) {
     const hunts = new Map();
@@ -35453,29 +35489,20 @@ function subset(list) {
     return { hunts: [...hunts.values()], alerts };
 }
 /**
- * Renders as many findings as one body can hold (rows first, then alerts),
- * finding the largest prefix that fits by bisection; the rest is deferred to
- * the next run, which will see those events as new.
+ * How many of the first items one body holds (at least one), found by
+ * bisection; the body is measured with the note naming what is left.
  */
-function fit(findings, render) {
-    const list = items(findings);
-    const total = eventCount(findings);
-    const compose = (count) => {
-        const reported = subset(list.slice(0, count));
-        const deferred = total - eventCount(reported);
-        return { body: render(reported, deferred), reported, deferredEvents: deferred };
-    };
-    const all = compose(list.length);
-    if (all.body.length <= BODY_BUDGET)
-        return all;
-    let low = 1;
+function fitCount(list, render) {
+    const fits = (count) => render(subset(list.slice(0, count)), deferredNote(eventCount(subset(list.slice(count))))).length <= BODY_BUDGET;
+    if (fits(list.length))
+        return list.length;
+    let low = 2;
     let high = list.length - 1;
-    let best = compose(1);
+    let best = 1;
     while (low <= high) {
         const middle = Math.floor((low + high) / 2);
-        const candidate = compose(middle);
-        if (candidate.body.length <= BODY_BUDGET) {
-            best = candidate;
+        if (fits(middle)) {
+            best = middle;
             low = middle + 1;
         }
         else {
@@ -35484,11 +35511,28 @@ function fit(findings, render) {
     }
     return best;
 }
-function composeIssueBody(findings, context) {
-    return fit(findings, (part, deferred) => renderBody(part, context, deferred));
-}
-function composeComment(findings, context) {
-    return fit(findings, (part, deferred) => renderComment(part, context, deferred));
+/**
+ * The bodies that report `findings`, most important first (see byImportance):
+ * as many as needed, each within GitHub's limit, up to `maxPosts`; what is
+ * left after those is deferred to the next run, which sees it as new.
+ */
+function composePosts(findings, context, options) {
+    const maxPosts = Math.max(1, options.maxPosts ?? MAX_POSTS_PER_RUN);
+    const renderer = (index) => index === 0 && options.newIssue ? (part, note) => renderBody(part, context, note) : (part, note) => renderComment(part, context, note);
+    const parts = [];
+    let rest = items(findings);
+    while (rest.length > 0 && parts.length < maxPosts) {
+        const count = fitCount(rest, renderer(parts.length));
+        parts.push(rest.slice(0, count));
+        rest = rest.slice(count);
+    }
+    const posts = parts.map((part, index) => {
+        const reported = subset(part);
+        const remaining = eventCount(subset([...parts.slice(index + 1).flat(), ...rest]));
+        const note = remaining === 0 ? '' : index < parts.length - 1 ? continuedNote(remaining) : deferredNote(remaining);
+        return { body: renderer(index)(reported, note), reported };
+    });
+    return { posts, reported: subset(parts.flat()), deferredEvents: eventCount(subset(rest)) };
 }
 
 // People with write access. Anyone can open an issue or comment on a public
@@ -35559,31 +35603,39 @@ async function syncTrackingIssue(client, repository, report, options) {
     const findings = selectNew(report, reported);
     const newKeys = keysOf(findings);
     if (newKeys.length === 0)
-        return { action: 'unchanged', ...(open !== undefined ? { issue: open.number } : {}), reportedEvents: reported.size };
+        return { action: 'unchanged', ...(open !== undefined ? { issue: open.number } : {}), reportedEvents: countEvents(reported) };
     const context = {
         window: report.window,
         accountNames: accountNamesOf(report),
         ...(options.runUrl !== undefined ? { runUrl: options.runUrl } : {}),
     };
+    const composed = composePosts(findings, context, {
+        newIssue: open === undefined,
+        maxPosts: options.maxPosts ?? MAX_POSTS_PER_RUN,
+    });
+    const [first, ...more] = composed.posts;
+    if (first === undefined)
+        throw new Error('no tracking issue text was composed for new findings');
+    const result = {
+        newEvents: eventCount(composed.reported),
+        deferredEvents: composed.deferredEvents,
+    };
     if (open !== undefined) {
-        const comment = composeComment(findings, context);
-        const { data } = await client.rest.issues.createComment({ ...repository, issue_number: open.number, body: comment.body });
-        return {
-            action: 'commented',
-            issue: open.number,
-            url: data.html_url,
-            newEvents: eventCount(comment.reported),
-            deferredEvents: comment.deferredEvents,
-            labelsMissing: [],
-        };
+        let url;
+        for (const post of composed.posts) {
+            const { data } = await client.rest.issues.createComment({ ...repository, issue_number: open.number, body: post.body });
+            url ??= data.html_url;
+        }
+        return { action: 'commented', issue: open.number, url: url ?? '', ...result, labelsMissing: [] };
     }
-    const composed = composeIssueBody(findings, context);
     const { data } = await client.rest.issues.create({
         ...repository,
         title: issueTitle(composed.reported),
-        body: composed.body,
+        body: first.body,
         labels: [...options.labels],
     });
+    for (const post of more)
+        await client.rest.issues.createComment({ ...repository, issue_number: data.number, body: post.body });
     // GitHub creates missing labels only for tokens with push access and drops
     // them silently otherwise; without them the next run cannot find the issue.
     const applied = new Set(data.labels.map((label) => (typeof label === 'string' ? label : (label.name ?? '')).toLowerCase()));
@@ -35591,8 +35643,7 @@ async function syncTrackingIssue(client, repository, report, options) {
         action: 'created',
         issue: data.number,
         url: data.html_url,
-        newEvents: eventCount(composed.reported),
-        deferredEvents: composed.deferredEvents,
+        ...result,
         labelsMissing: options.labels.filter((label) => !applied.has(label.toLowerCase())),
     };
 }
@@ -41766,6 +41817,21 @@ function parseEventTime(value) {
     return Date.parse(value);
 }
 /**
+ * `requestParameters` as one JSON string, for display only. JSON.stringify
+ * recurses, so a caller who nests parameters deeply enough could otherwise
+ * crash the scan: the event still counts, its parameters just are not shown.
+ */
+function requestParametersText(parameters) {
+    if (parameters === undefined || parameters === null)
+        return null;
+    try {
+        return JSON.stringify(parameters);
+    }
+    catch {
+        return '[request parameters could not be shown: nested too deeply]';
+    }
+}
+/**
  * Maps a raw CloudTrail record to the fields Elastic's AWS integration
  * produces (see shared fixtures README): outcome is `failure` iff the record
  * carries `errorCode` or `errorMessage`; the account is
@@ -41799,9 +41865,7 @@ function normalizeRecord(raw, origin = {}) {
             'aws.cloudtrail.user_identity.type': orNull(identity?.type),
             'aws.cloudtrail.error_code': orNull(record.errorCode),
             'aws.cloudtrail.error_message': orNull(record.errorMessage),
-            'aws.cloudtrail.request_parameters': record.requestParameters === undefined || record.requestParameters === null
-                ? null
-                : JSON.stringify(record.requestParameters),
+            'aws.cloudtrail.request_parameters': requestParametersText(record.requestParameters),
             'cloud.account.id': orNull(identity?.accountId),
             'cloud.region': orNull(record.awsRegion),
             'source.address': sourceAddress,
@@ -41891,8 +41955,8 @@ const UNREADABLE_BECAUSE = {
     'not-an-object': 'not a JSON object',
     'missing-envelope': 'missing eventTime, eventName or eventSource',
     'bad-timestamp': 'invalid eventTime',
+    'malformed-json': 'malformed CloudTrailEvent',
 };
-const MALFORMED_LOOKUP_EVENT = 'malformed CloudTrailEvent';
 const isRawObject = (raw) => typeof raw === 'object' && raw !== null && !Array.isArray(raw);
 /** A record's string field, or undefined when it is absent, empty or not a string. */
 function textField(record, name) {
@@ -41977,9 +42041,13 @@ class ScanEngine {
         }
         if (!this.wanted.has(envelope.data.eventName))
             return;
+        // normalizeRecord fails only for a non-object, a missing, empty or
+        // non-string eventTime, eventName or eventSource (its schema catches every
+        // other field), or an invalid eventTime: exactly what was checked above.
+        // A failure here is a bug (the checks have drifted apart), not bad data.
         const normalized = normalizeRecord(raw, attributedOrigin(origin, raw));
         if (!normalized.ok)
-            return this.skipUnreadable(normalized.reason, raw, origin, foundAs);
+            throw new Error(`a record that passed the envelope checks failed to normalize (${normalized.reason})`);
         const event = normalized.event;
         if (!this.detections.some((d) => d.matches(event)))
             return;
@@ -41995,16 +42063,16 @@ class ScanEngine {
         this.kept.push(event);
     }
     /**
-     * Counts a record that arrived but could not be parsed at all (a malformed
-     * `CloudTrailEvent` string). With the event name it was found under, when
-     * the detections need that name, it is also a hole in the coverage of the
-     * origin's (account, region).
+     * Counts a record that arrived but could not be parsed at all (a missing or
+     * malformed `CloudTrailEvent` string), as `malformed-json`. With the event
+     * name it was found under, when the detections need that name, it is also a
+     * hole in the coverage of the origin's (account, region).
      */
     addUnparseable(origin = {}, foundAs) {
         this.stats.records_read += 1;
-        this.skip('missing-envelope');
+        this.skip('malformed-json');
         if (foundAs !== undefined && this.wanted.has(foundAs))
-            this.unreadable.note(placeOf({}, origin), foundAs, MALFORMED_LOOKUP_EVENT);
+            this.unreadable.note(placeOf({}, origin), foundAs, UNREADABLE_BECAUSE['malformed-json']);
     }
     addCoverage(entry) {
         this.coverage.push(entry);
@@ -42670,6 +42738,26 @@ function describeByte(byte) {
     return `byte 0x${byte.toString(16).padStart(2, '0')}`;
 }
 
+/**
+ * The raw record inside one LookupEvents event (an API response's event, or
+ * an element of `aws cloudtrail lookup-events` output): its `CloudTrailEvent`
+ * JSON string, parsed. Undefined when the event has no such string or the
+ * string is not JSON; the caller counts that event as unreadable.
+ */
+function lookupEventRecord(event) {
+    if (typeof event !== 'object' || event === null)
+        return undefined;
+    const text = event.CloudTrailEvent;
+    if (typeof text !== 'string')
+        return undefined;
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        return undefined;
+    }
+}
+
 // A top-level object without Records/Events is taken as one raw record (JSON
 // Lines, or a file holding a single record) only if it has at least one
 // CloudTrail record field; anything else is some other JSON document (an AWS
@@ -42716,20 +42804,6 @@ function parseJson(bytes, offset) {
         if (position === null)
             throw new SplitError('invalid JSON in the value starting', offset);
         throw new SplitError('invalid JSON', offset + Buffer.byteLength(text.slice(0, Number(position[1]))));
-    }
-}
-/** The parsed `CloudTrailEvent` of one lookup-events element, or undefined when it is missing or not JSON. */
-function lookupEventRecord(event) {
-    if (typeof event !== 'object' || event === null)
-        return undefined;
-    const text = event.CloudTrailEvent;
-    if (typeof text !== 'string')
-        return undefined;
-    try {
-        return JSON.parse(text);
-    }
-    catch {
-        return undefined;
     }
 }
 /** The `EventName` lookup-events lists beside the `CloudTrailEvent`, when there is one: what the element is, even if its record cannot be read. */
@@ -54218,9 +54292,12 @@ function homeRegion(env = process.env) {
     return named || 'us-east-1';
 }
 
+/** The shape of an AWS region name (us-east-1, ap-southeast-2, us-gov-west-1): for `--regions` and for what ec2:DescribeRegions returns. */
+const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+
 const regionsResponseSchema = object({
     Regions: array(object({
-        RegionName: string().regex(/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/, 'is not a region name'),
+        RegionName: string().regex(REGION_NAME, 'is not a region name'),
         OptInStatus: string(),
     })),
 });
@@ -59084,29 +59161,15 @@ class LookupEventsCommand extends command$4(_ep0$4, _mw0$4, "LookupEvents", Look
 
 /**
  * The parts of a LookupEvents response the collector uses, validated: the
- * page as a whole (a malformed page ends the region with an error), and each
- * event on its own (a malformed event is counted, and, since every event was
- * asked for by a name the detections need, makes its region a coverage error).
+ * page as a whole (a malformed page ends the region with an error). Each
+ * event is read on its own by lookupEventRecord (a malformed event is
+ * counted, and, since every event was asked for by a name the detections
+ * need, makes its region a coverage error).
  */
 const lookupPageSchema = object({
     Events: array(unknown()).optional(),
     NextToken: string().optional(),
 });
-const lookupEventSchema = object({
-    CloudTrailEvent: string(),
-});
-/** The record inside one event, or undefined when the event or its JSON string is malformed. */
-function recordOf(event) {
-    const parsed = lookupEventSchema.safeParse(event);
-    if (!parsed.success)
-        return undefined;
-    try {
-        return JSON.parse(parsed.data.CloudTrailEvent);
-    }
-    catch {
-        return undefined;
-    }
-}
 
 /**
  * Spaces the requests of one API queue (one account and region of
@@ -59325,7 +59388,7 @@ async function readRegion(target, region, settings, sink) {
                 tally.events += 1;
                 // Asked for by name, so every event returned is one a detection needs:
                 // the sink is told the name, and one it cannot read is a coverage gap.
-                const record = recordOf(event);
+                const record = lookupEventRecord(event);
                 if (record === undefined)
                     sink.addUnparseable(origin, eventName);
                 else
@@ -59570,10 +59633,9 @@ const list = (values, max = 3, show = (value) => plain(value)) => {
     return values.length > max ? `${shown} and ${values.length - max} more` : shown;
 };
 /** `123456789012 (prod)`; names are cut shorter than other values (AWS allows 50 characters). */
-const accountLabel = (account) => account.name !== undefined ? `${plain(account.id)} (${plain(account.name, 60)})` : plain(account.id);
+const accountLabel = (account) => account.name !== undefined ? `${plain(account.id)} (${plain(account.name, ACCOUNT_NAME_MAX_LENGTH)})` : plain(account.id);
 const accountList = (ids, names) => list(ids, 3, (id) => accountLabel(named(id, names)));
 const span = (first, last) => (first === last ? plain(first) : `${plain(first)} to ${plain(last)}`);
-const plural$1 = (count, word) => `${count} ${word}${count === 1 ? '' : 's'}`;
 function annotationsFor(report, failOn) {
     const annotations = [];
     const names = accountNamesOf(report);
@@ -59583,7 +59645,7 @@ function annotationsFor(report, failOn) {
         annotations.push({
             level: fails ? 'error' : 'warning',
             title: category.outcome === 'success' ? 'Service logging deleted or stopped' : 'Attempt to delete or stop service logging',
-            message: `${plain(category.action)} (${plain(category.provider)}) ${what}: ${plural$1(category.events, 'event')} by ${list(category.principals)}` +
+            message: `${plain(category.action)} (${plain(category.provider)}) ${what}: ${plural(category.events, 'event')} by ${list(category.principals)}` +
                 ` in account ${accountList(category.accounts, names)}, region ${list(category.regions)}, ${span(category.firstSeen, category.lastSeen)} (UTC)`,
         });
     }
@@ -59591,7 +59653,7 @@ function annotationsFor(report, failOn) {
         annotations.push({
             level: failOn === 'never' ? 'warning' : 'error',
             title: `${category.name} (severity ${category.severity})`,
-            message: `${plural$1(category.alerts, 'alert')} by ${list(category.principals)} in account ${accountList(category.accounts, names)}, ` +
+            message: `${plural(category.alerts, 'alert')} by ${list(category.principals)} in account ${accountList(category.accounts, names)}, ` +
                 `region ${list(category.regions)}, ${span(category.firstSeen, category.lastSeen)} (UTC)`,
         });
     }
@@ -59615,7 +59677,6 @@ function unreadPair(entry) {
  * the CLI (flags). Every external value passes through these schemas, and a
  * bad one is reported as `<where>: <what is wrong>`.
  */
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 const regionsSchema = string()
     .trim()
     .transform((text, ctx) => {
@@ -59623,7 +59684,7 @@ const regionsSchema = string()
         return 'all';
     const list = [...new Set(text.split(/[\s,]+/).filter((r) => r !== ''))];
     for (const region of list) {
-        if (!REGION.test(region)) {
+        if (!REGION_NAME.test(region)) {
             ctx.addIssue({ code: 'custom', message: `"${region}" is not an AWS region name (like us-east-1), and not "all"` });
             return NEVER;
         }
@@ -59786,7 +59847,6 @@ async function writeReportFile(report, env = process.env) {
     return path;
 }
 
-const plural = (count, word) => `${count} ${word}${count === 1 ? '' : 's'}`;
 /** Where GitHub's web pages are, as the runner says (GITHUB_SERVER_URL); github.com when it does not say or says something odd. */
 function githubWebHost(serverUrl) {
     if (serverUrl === undefined || !/^https?:\/\/[A-Za-z0-9.:-]+\/?$/.test(serverUrl))
@@ -59825,7 +59885,7 @@ function issueLine(outcome, webHost = 'github.com') {
             return `Tracking issue: every finding was already reported${outcome.issue !== undefined ? ` (open issue #${outcome.issue})` : ' (in closed tracking issues)'}; nothing was written.`;
         case 'created':
         case 'commented': {
-            const verb = outcome.action === 'created' ? 'opened' : 'updated with a comment';
+            const verb = outcome.action === 'created' ? 'opened' : 'updated';
             const deferred = outcome.deferredEvents > 0 ? ` ${plural(outcome.deferredEvents, 'more event')} will follow in the next run.` : '';
             const url = safeGitHubUrl(outcome.url, webHost);
             const issue = url !== undefined ? `[#${outcome.issue}](${url})` : `#${outcome.issue}`;
@@ -59883,8 +59943,16 @@ async function run() {
     setOutput('coverage-complete', report.coverage_complete);
     setOutput('findings', findingCount(report));
     setOutput('alerts', report.alerts.length);
-    const reportPath = await writeReportFile(report);
-    setOutput('report', reportPath);
+    // Nor do the tracking issue, summary and annotations: a report file that
+    // cannot be written (full disk, bad RUNNER_TEMP) is only a warning.
+    let reportPath = 'not written (see the warning)';
+    try {
+        reportPath = await writeReportFile(report);
+        setOutput('report', reportPath);
+    }
+    catch (error) {
+        warning(`Could not write the JSON report file: ${describeError(error)}`);
+    }
     const issue = inputs.createIssue ? await keepTrackingIssue(report, inputs) : { action: 'disabled' };
     if (issue.action === 'created' || issue.action === 'commented')
         setOutput('issue-number', issue.issue);
@@ -59900,10 +59968,8 @@ async function keepTrackingIssue(report, inputs) {
         const client = createGitHubClient(inputs.githubToken);
         const runUrl = workflowRunUrl(process.env);
         const result = await syncTrackingIssue(client, repository, report, { labels: inputs.issueLabels, ...(runUrl !== undefined ? { runUrl } : {}) });
-        if ((result.action === 'created' || result.action === 'commented') && result.labelsMissing.length > 0) {
-            warning(`Tracking issue #${result.issue} was opened without the label(s) ${result.labelsMissing.join(', ')}; ` +
-                'create them in the repository, or the next run will not find this issue.');
-        }
+        for (const warning$1 of trackingWarnings(result))
+            warning(warning$1);
         if (result.action === 'created' || result.action === 'commented')
             info(`Tracking issue #${result.issue} ${result.action}: ${result.url}`);
         return result;
@@ -59911,6 +59977,21 @@ async function keepTrackingIssue(report, inputs) {
     catch (error) {
         return { action: 'failed', error: describeGitHubError(error) };
     }
+}
+/** What a person must know about how the tracking issue was kept: labels GitHub dropped, events left for the next run. */
+function trackingWarnings(result) {
+    if (result.action !== 'created' && result.action !== 'commented')
+        return [];
+    const warnings = [];
+    if (result.labelsMissing.length > 0) {
+        warnings.push(`Tracking issue #${result.issue} was opened without the label(s) ${result.labelsMissing.join(', ')}; ` +
+            'create them in the repository, or the next run will not find this issue.');
+    }
+    if (result.deferredEvents > 0) {
+        warnings.push(`Tracking issue #${result.issue}: ${plural(result.deferredEvents, 'new event')} not reported in this run, ` +
+            `which writes at most ${MAX_POSTS_PER_RUN} issue bodies and comments; the next run reports them (the most important went first).`);
+    }
+    return warnings;
 }
 /** Link to this run, only when the runner's variables have their usual shape. */
 function workflowRunUrl(env) {

@@ -5,6 +5,7 @@ import {
   externalIdSchema,
   roleNameSchema,
   failOnSchema,
+  liveWindowProblem,
   formatSchema,
   lookbackDaysSchema,
   nowSchema,
@@ -29,7 +30,7 @@ Reads CloudTrail (exported log files with --input, the built-in sample with --sa
 AWS CloudTrail Event history with the default credential chain) and reports deleted or stopped
 service logging. Exit status: 0 clean (or findings below --fail-on), 1 findings that meet
 --fail-on, 2 bad usage or unreadable input, 3 incomplete coverage (an account, region or needed
-event could not be read) without findings that meet --fail-on.
+event could not be read, or AWS could not be read at all) without findings that meet --fail-on.
 
 --regions reads only the listed regions of AWS; with --input or --sample it keeps only the records
 whose awsRegion is listed (the others are counted as records_outside_regions).
@@ -51,24 +52,36 @@ export function render(report: Report, format: Format): string {
 
 /** Runs the CLI on argv (without `node` and the script) and returns the exit status. */
 export async function runCommand(argv: readonly string[], io: Io): Promise<number> {
+  let command: ReturnType<typeof parseCommand>;
   try {
-    const { config, format, failOn } = parseCommand(argv);
-    const report = await scan(config);
-    io.stdout(render(report, format));
-    return exitCodeOf(report, failOn);
+    command = parseCommand(argv);
   } catch (error) {
     if (error instanceof HelpRequested) {
       io.stdout(USAGE + '\n');
       return 0;
     }
-    if (error instanceof UsageError || error instanceof OptionError || error instanceof InputError) {
-      io.stderr(`logging-tamper-guard: ${describeError(error)}\n`);
-      return 2;
-    }
-    io.stderr(`logging-tamper-guard: ${describeError(error)}\n`);
-    if (process.env['RUNNER_DEBUG'] === '1' && error instanceof Error && error.stack) io.stderr(error.stack + '\n');
-    return 2;
+    return fail(io, error, 2);
   }
+  const { config, format, failOn } = command;
+  try {
+    const report = await scan(config);
+    io.stdout(render(report, format));
+    return exitCodeOf(report, failOn);
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof OptionError || error instanceof InputError) return fail(io, error, 2);
+    // A live scan that could not read AWS at all (credentials not usable,
+    // the organization not listable) looked at nothing: that is the
+    // incomplete-coverage status, not bad usage.
+    return fail(io, error, config.inputs.length === 0 ? 3 : 2);
+  }
+}
+
+/** One line on stderr (the stack only when debugging) and the exit status. */
+function fail(io: Io, error: unknown, status: 2 | 3): number {
+  io.stderr(`logging-tamper-guard: ${describeError(error)}\n`);
+  const known = error instanceof UsageError || error instanceof OptionError || error instanceof InputError;
+  if (!known && process.env['RUNNER_DEBUG'] === '1' && error instanceof Error && error.stack) io.stderr(error.stack + '\n');
+  return status;
 }
 
 class HelpRequested extends Error {}
@@ -115,6 +128,10 @@ function parseCommand(argv: readonly string[]) {
     lookbackDays: parseOption(lookbackDaysSchema, '--lookback-days', values['lookback-days'] ?? '7'),
     now: values.now !== undefined ? parseOption(nowSchema, '--now', values.now) : sample ? new Date(SAMPLE_NOW) : new Date(),
   };
+  if (inputs.length === 0) {
+    const problem = liveWindowProblem(config.now, config.lookbackDays, new Date());
+    if (problem !== undefined) throw new OptionError(values.now !== undefined ? '--now' : '--lookback-days', problem);
+  }
   const accounts = parseOption(accountsSchema, '--accounts', values.accounts ?? '');
   const roleName = values['role-name'] !== undefined ? parseOption(roleNameSchema, '--role-name', values['role-name']) : undefined;
   const externalId = values['external-id'] !== undefined ? parseOption(externalIdSchema, '--external-id', values['external-id']) : undefined;

@@ -1,13 +1,12 @@
 import { z } from 'zod';
 import { isCalendarDate } from './calendar.js';
+import { REGION_NAME } from './aws/region-name.js';
 
 /**
  * The one typed configuration of a scan, shared by the action (inputs) and
  * the CLI (flags). Every external value passes through these schemas, and a
  * bad one is reported as `<where>: <what is wrong>`.
  */
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
-
 export const regionsSchema = z
   .string()
   .trim()
@@ -15,7 +14,7 @@ export const regionsSchema = z
     if (text === '' || text.toLowerCase() === 'all') return 'all';
     const list = [...new Set(text.split(/[\s,]+/).filter((r) => r !== ''))];
     for (const region of list) {
-      if (!REGION.test(region)) {
+      if (!REGION_NAME.test(region)) {
         ctx.addIssue({ code: 'custom', message: `"${region}" is not an AWS region name (like us-east-1), and not "all"` });
         return z.NEVER;
       }
@@ -136,3 +135,27 @@ export class OptionError extends Error {
     super(`${option}: ${problem}`);
   }
 }
+
+const DAY_MS = 86_400_000;
+/** CloudTrail Event history keeps 90 days of management events. */
+export const EVENT_HISTORY_DAYS = 90;
+/** Clock skew tolerated between this machine and a `--now` meant as "now". */
+const FUTURE_SKEW_MS = 5 * 60_000;
+
+/**
+ * Why a live scan's window cannot be read in full, or undefined. Event
+ * history holds only the last 90 days and nothing after the present, so a
+ * window outside that would read as "clean" over time that was never read.
+ */
+export function liveWindowProblem(now: Date, lookbackDays: number, realNow: Date): string | undefined {
+  if (now.getTime() > realNow.getTime() + FUTURE_SKEW_MS) {
+    return `${now.toISOString()} is in the future; a live scan reads CloudTrail Event history up to the present`;
+  }
+  const start = now.getTime() - lookbackDays * DAY_MS;
+  const oldest = realNow.getTime() - EVENT_HISTORY_DAYS * DAY_MS;
+  if (start < oldest) {
+    return `the window would start at ${new Date(start).toISOString()}, before the ${EVENT_HISTORY_DAYS} days CloudTrail Event history keeps (from ${new Date(oldest).toISOString()}); scan exported log files with --input instead`;
+  }
+  return undefined;
+}
+

@@ -18,7 +18,7 @@ export function windowEndingAt(now: Date, lookbackDays: number): Window {
   return { startMs: now.getTime() - lookbackDays * DAY_MS, endMs: now.getTime() };
 }
 
-export function windowToReport(window: Window): ScanWindow {
+function windowToReport(window: Window): ScanWindow {
   return { start: new Date(window.startMs).toISOString(), end: new Date(window.endMs).toISOString() };
 }
 
@@ -32,8 +32,8 @@ const UNREADABLE_BECAUSE: Record<SkipReason, string> = {
   'not-an-object': 'not a JSON object',
   'missing-envelope': 'missing eventTime, eventName or eventSource',
   'bad-timestamp': 'invalid eventTime',
+  'malformed-json': 'malformed CloudTrailEvent',
 };
-const MALFORMED_LOOKUP_EVENT = 'malformed CloudTrailEvent';
 
 type RawObject = Record<string, unknown>;
 
@@ -67,7 +67,7 @@ function placeOf(record: RawObject, origin: EventOrigin): CandidatePlace {
   };
 }
 
-export interface EngineOptions {
+interface EngineOptions {
   /**
    * Only records whose `awsRegion` is one of these are scanned; the rest are
    * counted in `records_outside_regions`. For file input, where a `regions`
@@ -132,8 +132,12 @@ export class ScanEngine {
     }
     if (!this.wanted.has(envelope.data.eventName)) return;
 
+    // normalizeRecord fails only for a non-object, a missing, empty or
+    // non-string eventTime, eventName or eventSource (its schema catches every
+    // other field), or an invalid eventTime: exactly what was checked above.
+    // A failure here is a bug (the checks have drifted apart), not bad data.
     const normalized = normalizeRecord(raw, attributedOrigin(origin, raw));
-    if (!normalized.ok) return this.skipUnreadable(normalized.reason, raw, origin, foundAs);
+    if (!normalized.ok) throw new Error(`a record that passed the envelope checks failed to normalize (${normalized.reason})`);
     const event = normalized.event;
     if (!this.detections.some((d) => d.matches(event))) return;
     const id = event['event.id'];
@@ -149,15 +153,15 @@ export class ScanEngine {
   }
 
   /**
-   * Counts a record that arrived but could not be parsed at all (a malformed
-   * `CloudTrailEvent` string). With the event name it was found under, when
-   * the detections need that name, it is also a hole in the coverage of the
-   * origin's (account, region).
+   * Counts a record that arrived but could not be parsed at all (a missing or
+   * malformed `CloudTrailEvent` string), as `malformed-json`. With the event
+   * name it was found under, when the detections need that name, it is also a
+   * hole in the coverage of the origin's (account, region).
    */
   addUnparseable(origin: EventOrigin = {}, foundAs?: string): void {
     this.stats.records_read += 1;
-    this.skip('missing-envelope');
-    if (foundAs !== undefined && this.wanted.has(foundAs)) this.unreadable.note(placeOf({}, origin), foundAs, MALFORMED_LOOKUP_EVENT);
+    this.skip('malformed-json');
+    if (foundAs !== undefined && this.wanted.has(foundAs)) this.unreadable.note(placeOf({}, origin), foundAs, UNREADABLE_BECAUSE['malformed-json']);
   }
 
   addCoverage(entry: CoverageEntry): void {

@@ -1,4 +1,6 @@
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createGitHubClient } from '../src/github/client.js';
 import { readEventIds } from '../src/github/markers.js';
 import { startAwsEmulator, type AwsEmulator } from './emulators/aws.js';
@@ -76,7 +78,7 @@ describe('the action (dist/index.js) end to end', () => {
     expect(issue.labels).toEqual(['security', 'logging-tamper']);
     expect(issue.title).toBe('AWS service logging deleted or stopped: DeleteFlowLogs, DeleteResolverQueryLogConfig, StopLogging');
     expect(issue.body).toContain('[this workflow run](https://github.com/acme/infra/actions/runs/7)');
-    expect(readEventIds(issue.body).sort()).toEqual(['evt-flow-denied', 'evt-resolver', 'evt-stop']);
+    expect(readEventIds(issue.body).sort()).toEqual(['alert:route53-resolver-query-log-configuration-deleted:evt-resolver', 'evt-flow-denied', 'evt-resolver', 'evt-stop']);
   });
 
   test('the same scan again opens no issue and adds no comment', async () => {
@@ -143,6 +145,29 @@ describe('the action (dist/index.js) end to end', () => {
       'Service logging was deleted or stopped: 5 hunt row(s), 1 rule alert(s) meet fail-on "success" (see the job summary)',
       'Tracking issue not updated: GitHub API POST /repos/acme/infra/issues/2/comments failed with 403 (Resource not accessible by integration): ' +
         'the token may not write issues; add "permissions: issues: write" to the job, or set create-issue: false',
+    ]);
+  });
+
+  test('a report file that cannot be written is one warning; the tracking issue, summary and annotations still follow', async () => {
+    // evt-stop-3 is still unreported: the token above could not write it.
+    const notADirectory = join(await mkdtemp(join(tmpdir(), 'ltg-temp-')), 'a-file');
+    await writeFile(notADirectory, '');
+    const before = writes().length;
+
+    const run = await runAction(withIssue, { ...env(), RUNNER_TEMP: notADirectory });
+
+    expect(run.code).toBe(1);
+    const warnings = run.commands.filter((c) => c.command === 'warning' && c.properties === '').map((c) => c.message);
+    expect(warnings).toEqual([expect.stringMatching(/^Could not write the JSON report file: .*ENOTDIR/)]);
+    expect(run.outputs).toMatchObject({ status: 'findings', 'coverage-complete': 'true', findings: '5', alerts: '1', 'issue-number': '2' });
+    expect(run.outputs['report']).toBeUndefined();
+    expect(writes().slice(before)).toEqual(['POST /repos/acme/infra/issues/2/comments']);
+    expect(readEventIds(github.commentsOn(2).at(-1)?.body)).toEqual(['evt-stop-3']);
+    expect(run.summary).toContain('Tracking issue: [#2](https://github.com/acme/infra/issues/2#issuecomment-');
+    expect(run.summary).toContain('updated (1 new event).');
+    expect(run.commands.filter((c) => c.command === 'error' && c.properties.startsWith('title='))).not.toHaveLength(0);
+    expect(run.commands.filter((c) => c.command === 'error' && c.properties === '').map((c) => c.message)).toEqual([
+      'Service logging was deleted or stopped: 5 hunt row(s), 1 rule alert(s) meet fail-on "success" (see the job summary)',
     ]);
   });
 

@@ -112,13 +112,17 @@ describe('exit status and --fail-on', () => {
 
 describe('findings and a coverage gap together (live read)', () => {
   const ACCOUNT = '111122223333';
+  // Live windows must lie within Event history's 90 days: a clock near the real one.
+  const LIVE_NOW = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000);
+  const NOW = ['--now', LIVE_NOW.toISOString()];
+  const dayBefore = new Date(LIVE_NOW.getTime() - 86_400_000).toISOString().replace('.000Z', 'Z');
 
   // A deletion read in us-east-1 while eu-west-1 denies LookupEvents (as an SCP would).
   test('status stays findings and coverage_complete says false; fail-on decides between exit 1 and 3', async () => {
     const aws = await startAwsEmulator({ accounts: [{ id: ACCOUNT, regions: ['eu-west-1', 'us-east-1'] }] });
     const restore = useEnv(aws.env(ACCOUNT));
     try {
-      aws.addRecords(ACCOUNT, 'us-east-1', [cloudTrailRecord({ eventName: 'StopLogging', eventID: 'evt-stop', eventTime: '2024-10-08T09:00:00Z', account: ACCOUNT, region: 'us-east-1' })]);
+      aws.addRecords(ACCOUNT, 'us-east-1', [cloudTrailRecord({ eventName: 'StopLogging', eventID: 'evt-stop', eventTime: dayBefore, account: ACCOUNT, region: 'us-east-1' })]);
       aws.denyRegion(ACCOUNT, 'eu-west-1');
 
       const json = await cli('scan', ...NOW, '--format', 'json');
@@ -316,3 +320,23 @@ describe('text coverage verdict', () => {
     expect(run.stdout).toContain('coverage complete: yes, of the files given (no AWS account or region was queried)\n');
   });
 });
+
+describe('live windows must lie within CloudTrail Event history', () => {
+  // Checked before any AWS call: no emulator and no credentials are needed to be refused.
+  test.each([
+    [['scan', '--now', '2020-01-01T00:00:00Z'], /^logging-tamper-guard: --now: the window would start at 2019-12-25T00:00:00\.000Z, before the 90 days CloudTrail Event history keeps \(from .*\); scan exported log files with --input instead\n$/],
+    [['scan', '--now', '2999-01-01T00:00:00Z'], /^logging-tamper-guard: --now: 2999-01-01T00:00:00\.000Z is in the future; a live scan reads CloudTrail Event history up to the present\n$/],
+  ])('%j is refused with one line, exit 2', async (argv, message) => {
+    const run = await cli(...argv);
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(message);
+    expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
+  });
+
+  test('the same old window is fine for exported files', async () => {
+    const run = await cli('scan', '--input', logFile('old-export.json', [rawRecord({ eventTime: '2019-12-30T00:00:00Z' })]), '--now', '2020-01-01T00:00:00Z', '--format', 'json');
+    expect(run.status).toBe(1);
+  });
+});
+

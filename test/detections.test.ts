@@ -346,6 +346,7 @@ describe('engine bookkeeping', () => {
     ]);
     expect(report.status).toBe('incomplete');
     expect(report.stats.records_skipped).toBe(3);
+    expect(report.stats.skipped_by_reason).toEqual({ 'missing-envelope': 1, 'malformed-json': 2 });
   });
 
   test('status is clean without findings and findings with a failure-only row', () => {

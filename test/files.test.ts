@@ -161,6 +161,7 @@ describe('aws cloudtrail lookup-events output ({"Events":[...]})', () => {
     const bad = { EventId: 'x', CloudTrailEvent: 'not json' };
     const report = await scan({ inputs: [put('lookup.json', JSON.stringify({ Events: [bad] }))], regions: 'all', lookbackDays: 7, now: new Date('2024-10-10T00:00:00Z') });
     expect(report.stats).toEqual(expect.objectContaining({ records_read: 1, records_skipped: 1, files_read: 1 }));
+    expect(report.stats.skipped_by_reason).toEqual({ 'malformed-json': 1 });
     // Nothing says it was an event the detections need: counted only.
     expect(report.status).toBe('clean');
   });

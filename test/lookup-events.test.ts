@@ -9,11 +9,20 @@ import { cli } from './helpers/cli.js';
 import { useEnv } from './helpers/env.js';
 
 const ACCOUNT = '111122223333';
-const NOW = '2024-10-09T00:00:00Z';
+// Live scans read CloudTrail Event history, which holds only the last 90 days,
+// so the CLI refuses older windows: the scan clock is pinned to the start of
+// the previous hour of the real clock, once per file.
+const NOW = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000 - 3_600_000).toISOString().replace('.000Z', 'Z');
+/** A moment `days` days (and `hours` hours) before NOW, as CloudTrail writes it. */
+const beforeNow = (days: number, hours = 0): string => new Date(Date.parse(NOW) - days * 86_400_000 - hours * 3_600_000).toISOString().replace('.000Z', 'Z');
 const WINDOW = windowEndingAt(new Date(NOW), 7);
 const EVENT_NAMES = requiredEventNames();
-// Fast enough for a test file that runs in seconds; the emulator enforces the same rate.
+// Fast enough for a test file that runs in seconds.
 const FAST = { requestsPerSecond: 20, retry: { baseDelayMs: 20, maxDelayMs: 200 } } satisfies Partial<LiveOptions>;
+// The emulator's limit in tests that are not about rate limiting: well above
+// the client's pace, so that requests bunched by a pause on a loaded machine
+// (GC, a busy event loop) are never throttled, and call and retry counts stay exact.
+const EMULATOR_RATE = FAST.requestsPerSecond * 5;
 
 /** Runs `body` with an emulator and the SDK's environment pointed at it. */
 async function withAws(options: AwsEmulatorOptions, body: (aws: AwsEmulator) => Promise<void>): Promise<void> {
@@ -49,7 +58,7 @@ function minimumCalls(matches: Record<string, Record<string, number>>): number {
 
 describe('LookupEvents collection against the CloudTrail emulator', () => {
   test('reads every matching event of every enabled region, pages 2+ included, and nothing else', async () => {
-    await withAws({ accounts: [{ id: ACCOUNT, regions: ['us-east-1', 'eu-west-1', 'ap-southeast-2'] }], ratePerSecond: 20 }, async (aws) => {
+    await withAws({ accounts: [{ id: ACCOUNT, regions: ['us-east-1', 'eu-west-1', 'ap-southeast-2'] }], ratePerSecond: EMULATOR_RATE }, async (aws) => {
       aws.disableRegion(ACCOUNT, 'af-south-1');
       const stopLogging = inWindow(120, 'StopLogging', 'us-east-1');
       const deleteTrail = inWindow(3, 'DeleteTrail', 'us-east-1');
@@ -100,7 +109,7 @@ describe('LookupEvents collection against the CloudTrail emulator', () => {
   });
 
   test('a denied region makes coverage incomplete, names the region and its error, and the others are still read', async () => {
-    await withAws({ accounts: [{ id: ACCOUNT, regions: ['us-east-1', 'eu-west-1', 'eu-central-1'] }], ratePerSecond: 20 }, async (aws) => {
+    await withAws({ accounts: [{ id: ACCOUNT, regions: ['us-east-1', 'eu-west-1', 'eu-central-1'] }], ratePerSecond: EMULATOR_RATE }, async (aws) => {
       const found = inWindow(2, 'DeleteTrail', 'eu-central-1');
       aws.addRecords(ACCOUNT, 'eu-central-1', found);
       aws.addRecords(ACCOUNT, 'eu-west-1', inWindow(3, 'StopLogging', 'eu-west-1'));
@@ -121,7 +130,7 @@ describe('LookupEvents collection against the CloudTrail emulator', () => {
   });
 
   test('a region named explicitly but not enabled is a coverage gap with the AWS error', async () => {
-    await withAws({ accounts: [{ id: ACCOUNT, regions: ['us-east-1'] }], ratePerSecond: 20 }, async (aws) => {
+    await withAws({ accounts: [{ id: ACCOUNT, regions: ['us-east-1'] }], ratePerSecond: EMULATOR_RATE }, async (aws) => {
       aws.disableRegion(ACCOUNT, 'me-south-1');
       const { report } = await collect({ regions: ['us-east-1', 'me-south-1'] });
       expect(report.status).toBe('incomplete');
@@ -135,18 +144,19 @@ describe('LookupEvents collection against the CloudTrail emulator', () => {
   });
 
   test('an unreadable event is a coverage error of its region: counted, named, and the readable events still found', async () => {
-    await withAws({ accounts: [{ id: ACCOUNT, regions: ['us-east-1', 'eu-west-1'] }], ratePerSecond: 20 }, async (aws) => {
+    await withAws({ accounts: [{ id: ACCOUNT, regions: ['us-east-1', 'eu-west-1'] }], ratePerSecond: EMULATOR_RATE }, async (aws) => {
       const good = inWindow(3, 'StopLogging', 'us-east-1');
       aws.addRecords(ACCOUNT, 'us-east-1', good);
-      aws.addMalformed(ACCOUNT, 'us-east-1', { eventName: 'StopLogging', eventTime: '2024-10-05T10:00:00Z' });
-      aws.addMalformed(ACCOUNT, 'us-east-1', { eventName: 'StopLogging', eventTime: '2024-10-05T11:00:00Z', text: '[' });
-      aws.addMalformed(ACCOUNT, 'us-east-1', { eventName: 'DeleteTrail', eventTime: '2024-10-06T10:00:00Z', text: 'not json' });
+      aws.addMalformed(ACCOUNT, 'us-east-1', { eventName: 'StopLogging', eventTime: beforeNow(3, 14) });
+      aws.addMalformed(ACCOUNT, 'us-east-1', { eventName: 'StopLogging', eventTime: beforeNow(3, 13), text: '[' });
+      aws.addMalformed(ACCOUNT, 'us-east-1', { eventName: 'DeleteTrail', eventTime: beforeNow(2, 14), text: 'not json' });
       // JSON, but not a record: no eventTime, eventName or eventSource. Asked for as DeleteFlowLogs, so still one.
-      aws.addMalformed(ACCOUNT, 'us-east-1', { eventName: 'DeleteFlowLogs', eventTime: '2024-10-06T11:00:00Z', text: '{"eventVersion":"1.08"}' });
+      aws.addMalformed(ACCOUNT, 'us-east-1', { eventName: 'DeleteFlowLogs', eventTime: beforeNow(2, 13), text: '{"eventVersion":"1.08"}' });
 
       const { report } = await collect();
 
-      expect(report.stats.skipped_by_reason['missing-envelope']).toBe(4);
+      // Three CloudTrailEvent strings that are not JSON; one JSON object that is not a record.
+      expect(report.stats.skipped_by_reason).toEqual({ 'malformed-json': 3, 'missing-envelope': 1 });
       expect(eventIdsOf(report)).toEqual(idsOf(good));
       expect(report.coverage).toEqual([
         expect.objectContaining({ account: ACCOUNT, region: 'eu-west-1', status: 'ok' }),
@@ -165,8 +175,8 @@ describe('LookupEvents collection against the CloudTrail emulator', () => {
   });
 
   test('a region holding only an unreadable StopLogging is not clean: incomplete, exit 3', async () => {
-    await withAws({ accounts: [{ id: ACCOUNT, regions: ['us-east-1'] }], ratePerSecond: 20 }, async (aws) => {
-      aws.addMalformed(ACCOUNT, 'us-east-1', { eventName: 'StopLogging', eventTime: '2024-10-05T10:00:00Z' });
+    await withAws({ accounts: [{ id: ACCOUNT, regions: ['us-east-1'] }], ratePerSecond: EMULATOR_RATE }, async (aws) => {
+      aws.addMalformed(ACCOUNT, 'us-east-1', { eventName: 'StopLogging', eventTime: beforeNow(3, 14) });
       const { status, stdout, stderr } = await cli(...['scan', '--now', NOW, '--format', 'json']);
       expect(stderr).toBe('');
       expect(status).toBe(3);
@@ -179,7 +189,7 @@ describe('LookupEvents collection against the CloudTrail emulator', () => {
   });
 
   test('5xx answers and timeouts are retried until the region is read', async () => {
-    await withAws({ accounts: [{ id: ACCOUNT, regions: ['us-east-1', 'eu-west-1', 'ap-south-1'] }], ratePerSecond: 20 }, async (aws) => {
+    await withAws({ accounts: [{ id: ACCOUNT, regions: ['us-east-1', 'eu-west-1', 'ap-south-1'] }], ratePerSecond: EMULATOR_RATE }, async (aws) => {
       const east = inWindow(75, 'StopLogging', 'us-east-1');
       const west = inWindow(4, 'DeleteFlowLogs', 'eu-west-1');
       const south = inWindow(2, 'DeleteTrail', 'ap-south-1');
@@ -201,7 +211,7 @@ describe('LookupEvents collection against the CloudTrail emulator', () => {
   });
 
   test('retries are bounded: a region that keeps failing ends as a coverage gap', async () => {
-    await withAws({ accounts: [{ id: ACCOUNT, regions: ['us-east-1', 'eu-west-1'] }], ratePerSecond: 20 }, async (aws) => {
+    await withAws({ accounts: [{ id: ACCOUNT, regions: ['us-east-1', 'eu-west-1'] }], ratePerSecond: EMULATOR_RATE }, async (aws) => {
       aws.failNext(ACCOUNT, 'eu-west-1', 1000, 500);
       const { report } = await collect({ retry: { ...FAST.retry, maxAttempts: 3 } });
       const failed = report.coverage.find((c) => c.region === 'eu-west-1');

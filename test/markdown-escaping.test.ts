@@ -113,11 +113,11 @@ describe('attacker-controlled values render inert', () => {
     const body = composeIssueBody(findings, context).body;
     assertInert(body, 2);
     expect(body.length).toBeLessThanOrEqual(65_536);
-    expect(readEventIds(body).sort()).toEqual(['evt-2', 'evt-3', HOSTILE_ID].sort());
+    expect(readEventIds(body).sort()).toEqual(['evt-2', 'evt-3', HOSTILE_ID, `alert:route53-resolver-query-log-configuration-deleted:${HOSTILE_ID}`].sort());
 
     const comment = composeComment(findings, context).body;
     assertInert(comment, 1);
-    expect(readEventIds(comment).sort()).toEqual(['evt-2', 'evt-3', HOSTILE_ID].sort());
+    expect(readEventIds(comment).sort()).toEqual(['evt-2', 'evt-3', HOSTILE_ID, `alert:route53-resolver-query-log-configuration-deleted:${HOSTILE_ID}`].sort());
   });
 });
 

@@ -115,3 +115,21 @@ describe('event time parsing', () => {
     expect(result.ok && result.event['@timestamp']).toBe(iso);
   });
 });
+
+describe('request parameters', () => {
+  test('parameters nested too deeply to serialize do not stop the event from counting', () => {
+    let parameters: Record<string, unknown> = {};
+    for (let depth = 0; depth < 200_000; depth += 1) parameters = { a: parameters };
+    const result = normalizeRecord({
+      eventTime: '2026-11-19T00:00:00Z', eventName: 'DeleteTrail', eventSource: 'cloudtrail.amazonaws.com', eventID: 'deep', requestParameters: parameters,
+    });
+    if (!result.ok) throw new Error(`skipped: ${result.reason}`);
+    expect(result.event['event.action']).toBe('DeleteTrail');
+    expect(result.event['aws.cloudtrail.request_parameters']).toBe('[request parameters could not be shown: nested too deeply]');
+  });
+
+  test('ordinary parameters are kept as JSON', () => {
+    const result = normalizeRecord({ eventTime: '2026-11-19T00:00:00Z', eventName: 'DeleteTrail', eventSource: 'cloudtrail.amazonaws.com', requestParameters: { name: 'org-trail' } });
+    expect(result.ok && result.event['aws.cloudtrail.request_parameters']).toBe('{"name":"org-trail"}');
+  });
+});

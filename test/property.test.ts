@@ -152,7 +152,7 @@ describe('properties of file input', () => {
       return gzip ? gzipSync(bytes) : bytes;
     });
 
-  test('any file: the read ends normally or with an InputError naming it, and reports nothing without the listed pair', async () => {
+  test('any file, whole, cut short or not JSON: the read ends normally or with an InputError naming it, and reports nothing without the listed pair', async () => {
     let run = 0;
     await fc.assert(
       fc.asyncProperty(fileBytes, async (bytes) => {
@@ -172,6 +172,124 @@ describe('properties of file input', () => {
       }),
       { numRuns: 200 },
     );
+  });
+
+  // Records of arbitrary field values, with provider, action and time drawn
+  // from the real values and their near misses, mixed with arbitrary JSON.
+  const NEAR_MISS_PROVIDERS = ['EC2.amazonaws.com', 'cloudtrail.amazonaws.com ', 's3.amazonaws.com.evil', 'logs.amazonaws.com', 'iam.amazonaws.com', ''];
+  const NEAR_MISS_ACTIONS = ['deleteTrail', 'STOPLOGGING', 'StopLogging ', 'DeleteFlowLog', 'StartLogging', 'CreateTrail', ''];
+  // Weighted so that a good share of the records carry a listed pair.
+  const field = (listed: readonly string[], nearMisses: readonly string[]) =>
+    fc.oneof(
+      { weight: 4, arbitrary: fc.constantFrom(...listed) },
+      { weight: 3, arbitrary: fc.constantFrom(...nearMisses) },
+      { weight: 1, arbitrary: fc.constant(undefined) },
+      { weight: 1, arbitrary: anyJson },
+    );
+  // The time as written, and whether it is a valid ISO 8601 time inside the window (start excluded).
+  const SECOND = 1000;
+  const secondsAround = fc.oneof(
+    fc.constantFrom(WINDOW.startMs, WINDOW.startMs + SECOND, WINDOW.endMs, WINDOW.endMs + SECOND, WINDOW.startMs - SECOND),
+    fc.integer({ min: (WINDOW.startMs - 2 * 86_400_000) / SECOND, max: (WINDOW.endMs + 2 * 86_400_000) / SECOND }).map((s) => s * SECOND),
+  );
+  const inWindowMs = (ms: number): boolean => ms > WINDOW.startMs && ms <= WINDOW.endMs;
+  const pad = (n: number): string => String(n).padStart(2, '0');
+  const eventTime: fc.Arbitrary<{ value: unknown; inWindow: boolean }> = fc.oneof(
+    { weight: 4, arbitrary: secondsAround.map((ms) => ({ value: new Date(ms).toISOString(), inWindow: inWindowMs(ms) })) },
+    { weight: 4, arbitrary: secondsAround.map((ms) => ({ value: new Date(ms).toISOString().replace('.000Z', 'Z'), inWindow: inWindowMs(ms) })) },
+    {
+      weight: 4,
+      arbitrary: fc.tuple(secondsAround, fc.integer({ min: -12 * 60, max: 14 * 60 })).map(([ms, offsetMinutes]) => {
+        const local = new Date(ms + offsetMinutes * 60_000).toISOString().slice(0, 19);
+        const sign = offsetMinutes < 0 ? '-' : '+';
+        const abs = Math.abs(offsetMinutes);
+        return { value: `${local}${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`, inWindow: inWindowMs(ms) };
+      }),
+    },
+    // Not ISO 8601, or not a real day: never in the window.
+    secondsAround.map((ms) => ({ value: new Date(ms).toISOString().replace('T', ' '), inWindow: false })),
+    secondsAround.map((ms) => ({ value: new Date(ms).toUTCString(), inWindow: false })),
+    secondsAround.map((ms) => ({ value: ms, inWindow: false })),
+    fc.constantFrom('2024-10-05T10:00:00', '2024-02-30T10:00:00Z', '2024-10-32T10:00:00Z', '2024-10-05T25:00:00Z').map((value) => ({ value, inWindow: false })),
+    fc.string({ unit: 'binary' }).filter((text) => !/\d/.test(text)).map((value) => ({ value, inWindow: false })),
+    fc.constant({ value: undefined, inWindow: false }),
+  );
+  const builtRecord = fc
+    .record({
+      eventSource: field(PROVIDERS, NEAR_MISS_PROVIDERS),
+      eventName: field(ACTIONS, NEAR_MISS_ACTIONS),
+      time: eventTime,
+      eventID: fc.oneof(fc.constantFrom('id-1', 'id-2', 'id-3', ''), fc.constant(undefined), anyJson),
+      errorCode: fc.oneof(fc.constantFrom('AccessDenied', ''), fc.constant(undefined), anyJson),
+      errorMessage: fc.oneof(fc.constantFrom('denied', ''), fc.constant(undefined), anyJson),
+      awsRegion: anyJson,
+      recipientAccountId: anyJson,
+      sourceIPAddress: anyJson,
+      userAgent: anyJson,
+      userIdentity: anyJson,
+      requestParameters: anyJson,
+    })
+    .map(({ time, ...fields }) => ({ record: { ...fields, eventTime: time.value }, inWindow: time.inWindow }));
+  const entry: fc.Arbitrary<{ record: unknown; inWindow: boolean | undefined }> = fc.oneof(
+    { weight: 3, arbitrary: builtRecord },
+    { weight: 1, arbitrary: anyJson.map((record) => ({ record, inWindow: undefined })) },
+  );
+
+  /**
+   * What the scan must find, worked out from the inputs alone: an entry is
+   * found when its provider and its action are each one of the listed ones
+   * and its time is valid and in the window (the arbitrary JSON entries, of
+   * unknown time, must hold no such pair), once per non-empty event id. The
+   * rule alerts on the Route 53 Resolver deletions among them that carry no
+   * error.
+   */
+  function expected(entries: ReadonlyArray<{ record: unknown; inWindow: boolean | undefined }>): { events: number; alerts: number } {
+    let events = 0;
+    let alerts = 0;
+    const seen = new Set<string>();
+    for (const { record, inWindow } of entries) {
+      if (typeof record !== 'object' || record === null || Array.isArray(record)) continue;
+      const r = record as Record<string, unknown>;
+      const listed = PROVIDERS.includes(r['eventSource'] as string) && ACTIONS.includes(r['eventName'] as string);
+      if (!listed) continue;
+      if (inWindow === undefined) throw new Error('arbitrary JSON with the listed pair: the oracle cannot place it in time');
+      if (!inWindow) continue;
+      const id = r['eventID'];
+      if (typeof id === 'string' && id !== '') {
+        if (seen.has(id)) continue;
+        seen.add(id);
+      }
+      events += 1;
+      const failed = [r['errorCode'], r['errorMessage']].some((value) => typeof value === 'string' && value !== '');
+      if (r['eventSource'] === 'route53resolver.amazonaws.com' && r['eventName'] === 'DeleteResolverQueryLogConfig' && !failed) alerts += 1;
+    }
+    return { events, alerts };
+  }
+
+  test('any file of records and arbitrary JSON: exactly the listed provider/action pairs in the window are found', async () => {
+    let run = 0;
+    let found = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(entry, { maxLength: 12 }), fc.boolean(), fc.boolean(), async (entries, asLookupEvents, gzip) => {
+        const records = entries.map((e) => e.record);
+        const text = asLookupEvents
+          ? JSON.stringify({ Events: records.map((record) => ({ CloudTrailEvent: JSON.stringify(record) })) })
+          : JSON.stringify({ Records: records });
+        const path = join(dir, `r${(run += 1)}.json${gzip ? '.gz' : ''}`);
+        writeFileSync(path, gzip ? gzipSync(text) : text);
+        const engine = new ScanEngine(WINDOW);
+        await readFileInputs([path], engine);
+        const report = engine.finish();
+        const want = expected(entries);
+        expect(counted(report)).toBe(want.events);
+        expect(report.stats.events_matched).toBe(want.events);
+        expect(report.alerts.length).toBe(want.alerts);
+        found += want.events;
+      }),
+      { numRuns: 300 },
+    );
+    // The inputs must hold findings for the property to be able to fail (about 60 in 300 runs).
+    expect(found).toBeGreaterThan(10);
   });
 
   test('a log document of any values, split into any chunks, yields exactly those values', () => {

@@ -12,6 +12,21 @@ const stopLogging = (eventID: string, eventTime = '2024-10-08T09:08:34Z') =>
   rawRecord({ eventID, eventTime, eventSource: 'cloudtrail.amazonaws.com', eventName: 'StopLogging', requestParameters: { name: 'main' } });
 const resolverDeleted = (eventID: string) =>
   rawRecord({ eventID, eventSource: 'route53resolver.amazonaws.com', eventName: 'DeleteResolverQueryLogConfig', eventTime: '2024-10-07T10:00:00Z' });
+const RESOLVER_RULE = 'route53-resolver-query-log-configuration-deleted';
+/** `count` failed DeleteFlowLogs by `principals` users, two minutes apart from 2024-10-02T01:00Z. */
+const deniedFlowLogs = (count: number, principals: number) =>
+  Array.from({ length: count }, (_, i) =>
+    rawRecord({
+      eventID: `flow-${String(i).padStart(5, '0')}`,
+      eventTime: new Date(Date.parse('2024-10-02T01:00:00Z') + i * 120_000).toISOString(),
+      eventSource: 'ec2.amazonaws.com',
+      eventName: 'DeleteFlowLogs',
+      errorCode: 'Client.UnauthorizedOperation',
+      userIdentity: { type: 'IAMUser', arn: `arn:aws:iam::111122223333:user/u${i % principals}`, accountId: '111122223333' },
+    }),
+  );
+/** Every key recorded on the repository, in the order written: issue bodies, then comments. */
+const allKeys = () => [...github.issues.map((issue) => issue.body), ...github.comments.map((comment) => comment.body)].flatMap((body) => readEventIds(body));
 
 let github: GitHubFake;
 beforeEach(async () => {
@@ -43,7 +58,8 @@ describe('tracking issue', () => {
     expect(body).toContain('Route53 Resolver Query Log Configuration Deleted');
     expect(body).toContain('Confirm with the principal (ARN)');
     expect(body).toContain('[this workflow run](https://github.com/acme/infra/actions/runs/42)');
-    expect(readEventIds(body).sort()).toEqual(['evt-a', 'evt-b']);
+    // evt-b is both a hunt row and a rule alert: each has its own key.
+    expect(readEventIds(body).sort()).toEqual([`alert:${RESOLVER_RULE}:evt-b`, 'evt-a', 'evt-b']);
     expect(github.labels.map((label) => label.name)).toEqual(LABELS);
   });
 
@@ -207,28 +223,102 @@ describe('tracking issue', () => {
     expect(describeGitHubError(missing)).toMatch(/failed with 404 \(Not Found\): check that GITHUB_REPOSITORY exists/);
   });
 
-  test('thousands of new events stay within GitHub body limits; the rest follow next run', async () => {
+  test('thousands of new events are reported in one run, in as many comments as needed, each within GitHub body limits', async () => {
     const records = Array.from({ length: 3000 }, (_, i) =>
       stopLogging(`evt-${String(i).padStart(5, '0')}`, new Date(Date.parse('2024-10-02T01:00:00Z') + i * 120_000).toISOString()),
     ).map((record, i) => ({ ...record, userIdentity: { type: 'IAMUser', arn: `arn:aws:iam::111122223333:user/u${i % 300}`, accountId: '111122223333' } }));
 
     const first = await sync(records);
-    expect(first.action).toBe('created');
-    expect(github.issues[0]!.body!.length).toBeLessThanOrEqual(65_536);
-    let reported = readEventIds(github.issues[0]!.body).length;
-    expect(reported).toBeGreaterThan(0);
-    expect(reported).toBeLessThan(3000);
 
-    // Each following run comments what did not fit, until every event is reported once.
-    for (let run = 0; run < 200 && reported < 3000; run += 1) {
-      const result = await sync(records);
-      expect(result.action).toBe('commented');
-      const body = github.comments.at(-1)!.body;
-      expect(body.length).toBeLessThanOrEqual(65_536);
-      reported += readEventIds(body).length;
-    }
-    const all = [github.issues[0]!.body, ...github.comments.map((c) => c.body)].flatMap((body) => readEventIds(body));
+    expect(first).toMatchObject({ action: 'created', issue: 1, newEvents: 3000, deferredEvents: 0 });
+    const writes = github.writes().map((r) => `${r.method} ${r.path}`);
+    expect(writes[0]).toBe('POST /repos/acme/infra/issues');
+    expect(writes.length).toBeGreaterThan(2);
+    expect(writes.length).toBeLessThanOrEqual(10);
+    expect(writes.slice(1)).toEqual(writes.slice(1).map(() => 'POST /repos/acme/infra/issues/1/comments'));
+    for (const body of [github.issues[0]!.body!, ...github.comments.map((c) => c.body)]) expect(body.length).toBeLessThanOrEqual(65_536);
+    // Every body but the last says more follows in the next comment.
+    expect(github.issues[0]!.body).toContain('_Continued in the next comment (');
+    expect(github.comments.at(-1)!.body).not.toContain('Continued in the next comment');
+    expect(github.comments.at(-1)!.body).not.toContain('next run');
+    const all = allKeys();
     expect(new Set(all).size).toBe(3000);
     expect(all).toHaveLength(3000);
+    // Newest first.
+    expect(readEventIds(github.issues[0]!.body)).toContain('evt-02999');
+    expect(readEventIds(github.issues[0]!.body)).not.toContain('evt-00000');
+
+    // Nothing new: the next run reads every comment and writes nothing.
+    const before = github.writes().length;
+    expect(await sync(records)).toEqual({ action: 'unchanged', issue: 1, reportedEvents: 3000 });
+    expect(github.writes()).toHaveLength(before);
+  });
+
+  test('more than a run may write: the most important go first, the rest are counted as deferred and follow next run', async () => {
+    const success = (eventID: string, eventTime: string) => ({ ...stopLogging(eventID, eventTime), userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::111122223333:user/ops', accountId: '111122223333' } });
+    const records = [
+      ...deniedFlowLogs(3000, 400),
+      success('stop-old', '2024-10-03T00:00:00Z'),
+      resolverDeleted('res-1'),
+      success('stop-new', '2024-10-08T00:00:00Z'),
+    ];
+    const syncAtMost = (maxPosts: number) =>
+      syncTrackingIssue(createGitHubClient(WRITE_TOKEN, github.url), { owner: github.owner, repo: github.repo }, reportOf(records), { labels: LABELS, maxPosts });
+
+    const first = await syncAtMost(2);
+
+    expect(github.writes().map((r) => `${r.method} ${r.path}`)).toEqual(['POST /repos/acme/infra/issues', 'POST /repos/acme/infra/issues/1/comments']);
+    // The alert, then logging actually stopped or deleted (newest first), then the failed attempts, newest first.
+    const issueKeys = readEventIds(github.issues[0]!.body);
+    expect(issueKeys.slice(0, 5)).toEqual([`alert:${RESOLVER_RULE}:res-1`, 'stop-new', 'res-1', 'stop-old', 'flow-02999']);
+    expect(github.issues[0]!.body!.indexOf('### Rule alerts')).toBeLessThan(github.issues[0]!.body!.indexOf('### Who, what, where, when'));
+    const reported = allKeys();
+    // 3,003 events; the alert and the row of res-1 are two keys of one event.
+    const deferred = 3003 - (reported.length - 1);
+    expect(first).toMatchObject({ action: 'created', newEvents: reported.length - 1, deferredEvents: deferred });
+    expect(reported.length).toBeLessThan(3000);
+    expect(github.comments.at(-1)!.body).toContain(`_${deferred} more new events did not fit and will be reported by the next run._`);
+
+    // The next runs take up what was deferred, oldest attempts last, until each key is written once.
+    for (let run = 0; run < 20 && allKeys().length < 3004; run += 1) {
+      const result = await syncAtMost(2);
+      expect(result.action).toBe('commented');
+    }
+    const all = allKeys();
+    expect(all).toHaveLength(3004);
+    expect(new Set(all).size).toBe(3004);
+    expect(readEventIds(github.issues[0]!.body)).not.toContain('flow-00000');
+  });
+
+  test('a rule alert is reported even when its event was already reported as a hunt row', async () => {
+    // As a run before alerts had their own keys left it: the row of res-1 was
+    // reported under its bare event id and its alert did not fit.
+    github.seedIssue({ title: 'tracking', body: `${TRACKING_MARKER}\n${eventsMarker(['res-1'])}`, labels: LABELS, login: 'github-actions[bot]', association: 'NONE' });
+
+    const result = await sync([resolverDeleted('res-1')]);
+
+    expect(result).toMatchObject({ action: 'commented', issue: 1, newEvents: 1, deferredEvents: 0 });
+    const comment = github.commentsOn(1)[0]!.body;
+    expect(readEventIds(comment)).toEqual([`alert:${RESOLVER_RULE}:res-1`]);
+    expect(comment).toContain('### Rule alerts');
+    expect(comment).toContain('Route53 Resolver Query Log Configuration Deleted');
+    expect(comment).not.toContain('### Who, what, where, when');
+
+    // Both its keys are now recorded: nothing more is written.
+    expect(await sync([resolverDeleted('res-1')])).toEqual({ action: 'unchanged', issue: 1, reportedEvents: 1 });
+    expect(github.writes()).toHaveLength(1);
+  });
+
+  test('1 alert among 3,000 failed attempts by 400 principals: the alert is in the first body and every key is written once', async () => {
+    const records = [...deniedFlowLogs(3000, 400), resolverDeleted('res-1')];
+
+    const first = await sync(records);
+
+    expect(first.action).toBe('created');
+    expect(readEventIds(github.issues[0]!.body).slice(0, 2)).toEqual([`alert:${RESOLVER_RULE}:res-1`, 'res-1']);
+    for (let run = 0; run < 5 && allKeys().length < 3002; run += 1) await sync(records);
+    const all = allKeys();
+    expect(all).toHaveLength(3002);
+    expect(new Set(all).size).toBe(3002);
   });
 });

@@ -1,15 +1,16 @@
 import type { FailOn } from '../config.js';
-import { accountNamesOf, isWholeAccount, named, withName, type AccountNames, type NamedAccount } from '../report/accounts.js';
+import { ACCOUNT_NAME_MAX_LENGTH, accountNamesOf, isWholeAccount, named, withName, type AccountNames, type NamedAccount } from '../report/accounts.js';
 import { huntCategories, ruleCategories } from '../report/categories.js';
 import { sanitize } from '../report/escape.js';
 import type { CoverageEntry, Report } from '../report/model.js';
+import { plural } from '../report/words.js';
 
 /**
  * One annotation per kind of finding (action and outcome, or rule), not per
  * event: a burst of deletions reads as one line with counts. What fails the
  * job under `fail-on` is an error; the rest is a warning.
  */
-export interface Annotation {
+interface Annotation {
   level: 'error' | 'warning';
   title: string;
   message: string;
@@ -30,12 +31,11 @@ const list = (values: readonly string[], max = 3, show: (value: string) => strin
 
 /** `123456789012 (prod)`; names are cut shorter than other values (AWS allows 50 characters). */
 const accountLabel = (account: NamedAccount): string =>
-  account.name !== undefined ? `${plain(account.id)} (${plain(account.name, 60)})` : plain(account.id);
+  account.name !== undefined ? `${plain(account.id)} (${plain(account.name, ACCOUNT_NAME_MAX_LENGTH)})` : plain(account.id);
 
 const accountList = (ids: readonly string[], names: AccountNames): string => list(ids, 3, (id) => accountLabel(named(id, names)));
 
 const span = (first: string, last: string): string => (first === last ? plain(first) : `${plain(first)} to ${plain(last)}`);
-const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? '' : 's'}`;
 
 export function annotationsFor(report: Report, failOn: FailOn): Annotation[] {
   const annotations: Annotation[] = [];

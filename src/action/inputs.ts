@@ -42,7 +42,7 @@ export const INPUT_DEFAULTS = {
 } as const;
 
 // YAML 1.2 core schema booleans, as core.getBooleanInput accepts them.
-export const booleanSchema = z
+const booleanSchema = z
   .string()
   .trim()
   .transform((text, ctx) => {
@@ -53,7 +53,7 @@ export const booleanSchema = z
   });
 
 // GitHub label names: at most 50 characters; commas separate them here.
-export const labelsSchema = z
+const labelsSchema = z
   .string()
   .transform((text) => [...new Set(text.split(/[,\n]/).map((label) => label.trim()).filter((label) => label !== ''))])
   .pipe(

@@ -3,9 +3,11 @@ import type { ScanConfig } from '../config.js';
 import { describeError } from '../errors.js';
 import { createGitHubClient, parseRepository } from '../github/client.js';
 import { describeGitHubError } from '../github/errors.js';
-import { syncTrackingIssue } from '../github/tracking-issue.js';
+import { MAX_POSTS_PER_RUN } from '../github/issue-text.js';
+import { syncTrackingIssue, type TrackingResult } from '../github/tracking-issue.js';
 import { inlineCode } from '../report/escape.js';
 import { findingCount, meetsFailOn, type Report, type ScanStatus } from '../report/model.js';
+import { plural } from '../report/words.js';
 import { scan } from '../scan.js';
 import { annotationsFor, unreadPairs } from './annotations.js';
 import { readInputs, type ActionInputs } from './inputs.js';
@@ -50,8 +52,15 @@ export async function run(): Promise<void> {
   core.setOutput('coverage-complete', report.coverage_complete);
   core.setOutput('findings', findingCount(report));
   core.setOutput('alerts', report.alerts.length);
-  const reportPath = await writeReportFile(report);
-  core.setOutput('report', reportPath);
+  // Nor do the tracking issue, summary and annotations: a report file that
+  // cannot be written (full disk, bad RUNNER_TEMP) is only a warning.
+  let reportPath = 'not written (see the warning)';
+  try {
+    reportPath = await writeReportFile(report);
+    core.setOutput('report', reportPath);
+  } catch (error) {
+    core.warning(`Could not write the JSON report file: ${describeError(error)}`);
+  }
 
   const issue = inputs.createIssue ? await keepTrackingIssue(report, inputs) : ({ action: 'disabled' } as const);
   if (issue.action === 'created' || issue.action === 'commented') core.setOutput('issue-number', issue.issue);
@@ -70,17 +79,31 @@ async function keepTrackingIssue(report: Report, inputs: ActionInputs): Promise<
     const client = createGitHubClient(inputs.githubToken);
     const runUrl = workflowRunUrl(process.env);
     const result = await syncTrackingIssue(client, repository, report, { labels: inputs.issueLabels, ...(runUrl !== undefined ? { runUrl } : {}) });
-    if ((result.action === 'created' || result.action === 'commented') && result.labelsMissing.length > 0) {
-      core.warning(
-        `Tracking issue #${result.issue} was opened without the label(s) ${result.labelsMissing.join(', ')}; ` +
-          'create them in the repository, or the next run will not find this issue.',
-      );
-    }
+    for (const warning of trackingWarnings(result)) core.warning(warning);
     if (result.action === 'created' || result.action === 'commented') core.info(`Tracking issue #${result.issue} ${result.action}: ${result.url}`);
     return result;
   } catch (error) {
     return { action: 'failed', error: describeGitHubError(error) };
   }
+}
+
+/** What a person must know about how the tracking issue was kept: labels GitHub dropped, events left for the next run. */
+export function trackingWarnings(result: TrackingResult): string[] {
+  if (result.action !== 'created' && result.action !== 'commented') return [];
+  const warnings: string[] = [];
+  if (result.labelsMissing.length > 0) {
+    warnings.push(
+      `Tracking issue #${result.issue} was opened without the label(s) ${result.labelsMissing.join(', ')}; ` +
+        'create them in the repository, or the next run will not find this issue.',
+    );
+  }
+  if (result.deferredEvents > 0) {
+    warnings.push(
+      `Tracking issue #${result.issue}: ${plural(result.deferredEvents, 'new event')} not reported in this run, ` +
+        `which writes at most ${MAX_POSTS_PER_RUN} issue bodies and comments; the next run reports them (the most important went first).`,
+    );
+  }
+  return warnings;
 }
 
 /** Link to this run, only when the runner's variables have their usual shape. */

@@ -1,6 +1,7 @@
 import { inlineCode } from '../report/escape.js';
 import { renderMarkdown } from '../report/markdown.js';
 import type { Report } from '../report/model.js';
+import { plural } from '../report/words.js';
 import type { TrackingResult } from '../github/tracking-issue.js';
 
 /**
@@ -9,8 +10,6 @@ import type { TrackingResult } from '../github/tracking-issue.js';
  * summary stays under GitHub's 1 MiB limit per step.
  */
 export type IssueOutcome = TrackingResult | { action: 'failed'; error: string } | { action: 'disabled' };
-
-const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? '' : 's'}`;
 
 /** Where GitHub's web pages are, as the runner says (GITHUB_SERVER_URL); github.com when it does not say or says something odd. */
 export function githubWebHost(serverUrl: string | undefined): string {
@@ -50,7 +49,7 @@ export function issueLine(outcome: IssueOutcome, webHost = 'github.com'): string
       return `Tracking issue: every finding was already reported${outcome.issue !== undefined ? ` (open issue #${outcome.issue})` : ' (in closed tracking issues)'}; nothing was written.`;
     case 'created':
     case 'commented': {
-      const verb = outcome.action === 'created' ? 'opened' : 'updated with a comment';
+      const verb = outcome.action === 'created' ? 'opened' : 'updated';
       const deferred = outcome.deferredEvents > 0 ? ` ${plural(outcome.deferredEvents, 'more event')} will follow in the next run.` : '';
       const url = safeGitHubUrl(outcome.url, webHost);
       const issue = url !== undefined ? `[#${outcome.issue}](${url})` : `#${outcome.issue}`;

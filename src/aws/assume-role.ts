@@ -12,7 +12,7 @@ const credentialsSchema = z.looseObject({
   }),
 });
 
-export interface AssumeRoleOptions {
+interface AssumeRoleOptions {
   sts: STSClient;
   roleArn: string;
   sessionName: string;
@@ -26,7 +26,7 @@ export interface AssumeRoleOptions {
 }
 
 /** A credential provider that can be told its session no longer works (AWS answered ExpiredToken). */
-export interface RoleCredentials extends AwsCredentialIdentityProvider {
+interface RoleCredentials extends AwsCredentialIdentityProvider {
   invalidate(): void;
 }
 
@@ -34,10 +34,10 @@ export interface RoleCredentials extends AwsCredentialIdentityProvider {
  * How long before its expiry a session is replaced: 5 minutes, as the SDK's
  * own cache does, or a quarter of the session's life when that is shorter.
  */
-export const REFRESH_BEFORE_EXPIRY_MS = 5 * 60_000;
+const REFRESH_BEFORE_EXPIRY_MS = 5 * 60_000;
 
 /** An AssumeRole that failed: names the role, keeps the AWS error's code and text on one line. */
-export class AssumeRoleError extends Error {
+class AssumeRoleError extends Error {
   override readonly name = 'AssumeRoleError';
   constructor(
     readonly roleArn: string,

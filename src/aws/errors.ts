@@ -16,14 +16,14 @@ function shapeOf(error: unknown): SdkErrorShape {
 }
 
 /** The AWS error code (`AccessDeniedException`, `ThrottlingException`, ...), or the error's name. */
-export function awsErrorCode(error: unknown): string {
+function awsErrorCode(error: unknown): string {
   const shape = shapeOf(error);
   if (typeof shape.name === 'string' && shape.name !== '' && shape.name !== 'Error') return shape.name;
   if (typeof shape.code === 'string' && shape.code !== '') return shape.code;
   return 'UnknownError';
 }
 
-export function httpStatusOf(error: unknown): number | undefined {
+function httpStatusOf(error: unknown): number | undefined {
   const status = shapeOf(error).$metadata?.httpStatusCode;
   return typeof status === 'number' ? status : undefined;
 }
@@ -74,7 +74,7 @@ const TRANSIENT_CODES = new Set([
  * `permanent`: anything else (access denied, region not enabled, bad
  * request): retrying cannot help.
  */
-export type AwsErrorKind = 'throttled' | 'transient' | 'permanent';
+type AwsErrorKind = 'throttled' | 'transient' | 'permanent';
 
 export function classifyAwsError(error: unknown): AwsErrorKind {
   const code = awsErrorCode(error);

@@ -2,7 +2,7 @@ import { ListAccountsCommand, OrganizationsClient } from '@aws-sdk/client-organi
 import { z } from 'zod';
 
 /** An account of the organization that can be scanned. */
-export interface OrganizationAccount {
+interface OrganizationAccount {
   id: string;
   name?: string;
 }

@@ -2,11 +2,12 @@ import { DescribeRegionsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { z } from 'zod';
 import { homeRegion, type CredentialsProvider } from './config.js';
 import { describeAwsError } from './errors.js';
+import { REGION_NAME } from './region-name.js';
 
 const regionsResponseSchema = z.object({
   Regions: z.array(
     z.object({
-      RegionName: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/, 'is not a region name'),
+      RegionName: z.string().regex(REGION_NAME, 'is not a region name'),
       OptInStatus: z.string(),
     }),
   ),

@@ -31,7 +31,7 @@ export interface AccountSelection {
   externalId?: string;
 }
 
-export interface TargetPlan {
+interface TargetPlan {
   caller: CallerIdentity;
   targets: AccountTarget[];
   /** Organization accounts that are not ACTIVE (suspended, closing): listed, not read. */
@@ -40,7 +40,7 @@ export interface TargetPlan {
   close(): void;
 }
 
-export interface PlanOptions {
+interface PlanOptions {
   /** Runs each AssumeRole call (first and refreshes), e.g. under a concurrency limit. */
   scheduleAssumeRole?: <T>(call: () => Promise<T>) => Promise<T>;
   sessionName?: string;

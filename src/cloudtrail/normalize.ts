@@ -3,10 +3,18 @@ import { isCalendarDate } from '../calendar.js';
 import type { CloudTrailEvent, EventOrigin } from './event.js';
 import { rawRecordSchema } from './record.js';
 
-/** Why a record could not be normalized; counted in the report, never thrown. */
-export type SkipReason = 'not-an-object' | 'missing-envelope' | 'bad-timestamp';
+/**
+ * Why a record was skipped; counted in the report, never thrown. All but
+ * `malformed-json` are why normalizeRecord rejects a record; `malformed-json`
+ * is a lookup event whose `CloudTrailEvent` string is missing or not JSON, so
+ * there was no record to normalize.
+ */
+export type SkipReason = 'not-an-object' | 'missing-envelope' | 'bad-timestamp' | 'malformed-json';
 
-export type Normalized = { ok: true; event: CloudTrailEvent } | { ok: false; reason: SkipReason };
+/** The reasons normalizeRecord gives. */
+type NormalizeFailure = Exclude<SkipReason, 'malformed-json'>;
+
+type Normalized = { ok: true; event: CloudTrailEvent } | { ok: false; reason: NormalizeFailure };
 
 // CloudTrail writes `eventTime` as ISO 8601 UTC (`2024-10-08T09:08:34Z`).
 // Elastic's date processor accepts ISO 8601 only; Date.parse alone would also
@@ -19,6 +27,20 @@ const orNull = (value: string | null | undefined): string | null => (value === u
 export function parseEventTime(value: string): number {
   if (!ISO_8601.test(value) || !isCalendarDate(value)) return Number.NaN;
   return Date.parse(value);
+}
+
+/**
+ * `requestParameters` as one JSON string, for display only. JSON.stringify
+ * recurses, so a caller who nests parameters deeply enough could otherwise
+ * crash the scan: the event still counts, its parameters just are not shown.
+ */
+export function requestParametersText(parameters: unknown): string | null {
+  if (parameters === undefined || parameters === null) return null;
+  try {
+    return JSON.stringify(parameters);
+  } catch {
+    return '[request parameters could not be shown: nested too deeply]';
+  }
 }
 
 /**
@@ -55,10 +77,7 @@ export function normalizeRecord(raw: unknown, origin: EventOrigin = {}): Normali
       'aws.cloudtrail.user_identity.type': orNull(identity?.type),
       'aws.cloudtrail.error_code': orNull(record.errorCode),
       'aws.cloudtrail.error_message': orNull(record.errorMessage),
-      'aws.cloudtrail.request_parameters':
-        record.requestParameters === undefined || record.requestParameters === null
-          ? null
-          : JSON.stringify(record.requestParameters),
+      'aws.cloudtrail.request_parameters': requestParametersText(record.requestParameters),
       'cloud.account.id': orNull(identity?.accountId),
       'cloud.region': orNull(record.awsRegion),
       'source.address': sourceAddress,

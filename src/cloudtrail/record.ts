@@ -11,7 +11,7 @@ import { z } from 'zod';
  */
 const optionalString = z.string().nullish().catch(undefined);
 
-export const userIdentitySchema = z
+const userIdentitySchema = z
   .looseObject({
     type: optionalString,
     principalId: optionalString,
@@ -43,5 +43,3 @@ export const rawRecordSchema = z.looseObject({
   userIdentity: userIdentitySchema,
   requestParameters: z.unknown().optional(),
 });
-
-export type RawRecord = z.infer<typeof rawRecordSchema>;

@@ -2,7 +2,7 @@
  * Orders strings by UTF-16 code units, with null after every string: a
  * locale-independent order so reports are byte-identical on every machine.
  */
-export function compareNullable(a: string | null, b: string | null): number {
+function compareNullable(a: string | null, b: string | null): number {
   if (a === b) return 0;
   if (a === null) return 1;
   if (b === null) return -1;

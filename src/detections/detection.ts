@@ -37,8 +37,14 @@ export interface RuleAlert {
   'event.action': string;
   'event.outcome': 'success' | 'failure';
   'aws.cloudtrail.request_parameters': string | null;
-  /** Account the event was read from (live collection) when it differs from or lacks `cloud.account.id`. */
+  /**
+   * The account the event is attributed to: on a live read, always the account
+   * it was read from (whether or not it equals `cloud.account.id`); for a
+   * file, the record's `recipientAccountId` (the account whose trail logged
+   * it), or null when the record has none.
+   */
   'origin.account': string | null;
+  /** That account's name, when a live read knew it; null otherwise. */
   'origin.account_name': string | null;
 }
 

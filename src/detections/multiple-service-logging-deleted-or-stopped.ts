@@ -16,12 +16,12 @@ const ACTION_SET: ReadonlySet<string> = new Set(ACTIONS);
  * `YYYY-mm-dd` (week-based year, minute of hour), which mislabels days; the
  * intent, and what this returns, is `yyyy-MM-dd` in UTC.
  */
-export function utcDay(isoTimestamp: string): string {
+function utcDay(isoTimestamp: string): string {
   return isoTimestamp.slice(0, 10);
 }
 
 /** The account an event belongs to: where it was read, else its caller's account. */
-export function accountOf(event: CloudTrailEvent): string | null {
+function accountOf(event: CloudTrailEvent): string | null {
   return event.origin.account ?? event['cloud.account.id'];
 }
 

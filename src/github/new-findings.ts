@@ -3,10 +3,12 @@ import type { HuntRow, RuleAlert } from '../detections/detection.js';
 import type { HuntResult, Report } from '../report/model.js';
 
 /**
- * The part of a report not yet reported in a tracking issue, keyed by
- * CloudTrail event id. Events without an id (possible in exported files,
- * never in Event history) get a stable key from their row or alert instead,
- * so they too are reported once.
+ * The part of a report not yet reported in a tracking issue. Hunt rows are
+ * keyed by CloudTrail event id, rule alerts by `alert:<rule>:<event id>`: one
+ * event can be both (a successful DeleteResolverQueryLogConfig), and
+ * reporting its row must not silence its alert. Events without an id
+ * (possible in exported files, never in Event history) get a stable key from
+ * their row or alert instead, so they too are reported once.
  */
 export interface NewFindings {
   /** Hunts with only the rows that have new events, narrowed to those (count and ids). */
@@ -27,8 +29,25 @@ export function rowKeys(row: HuntRow): string[] {
   return row.event_ids.length < row.service_logging_delete_count ? [...row.event_ids, rowKeyWithoutId(row)] : [...row.event_ids];
 }
 
+/**
+ * An alert's key, never a bare event id (that is a hunt row's key). Markers
+ * written before alerts had their own keys list bare ids only; those still
+ * count for the rows, and the alerts behind them are reported once more.
+ */
 export function alertKey(alert: RuleAlert): string {
-  return alert.event_id ?? `alert:${digest([alert.rule, alert['@timestamp'], alert['aws.cloudtrail.user_identity.arn']])}`;
+  return alert.event_id !== null
+    ? `alert:${alert.rule}:${alert.event_id}`
+    : `alert:${digest([alert.rule, alert['@timestamp'], alert['aws.cloudtrail.user_identity.arn']])}`;
+}
+
+/** How many events `keys` (as read from markers) stand for: an alert's key and its event's row key are one event. */
+export function countEvents(keys: ReadonlySet<string>): number {
+  let count = 0;
+  for (const key of keys) {
+    const eventId = /^alert:[^:]+:(.+)$/s.exec(key)?.[1];
+    if (eventId === undefined || !keys.has(eventId)) count += 1;
+  }
+  return count;
 }
 
 export function hasFindings(report: Pick<Report, 'hunts' | 'alerts'>): boolean {
@@ -54,7 +73,7 @@ export function selectNew(report: Pick<Report, 'hunts' | 'alerts'>, reported: Re
 }
 
 export function keysOf(findings: NewFindings): string[] {
-  return [...new Set([...rowsOf(findings).flatMap(rowKeys), ...findings.alerts.map(alertKey)])];
+  return [...new Set([...findings.alerts.map(alertKey), ...rowsOf(findings).flatMap(rowKeys)])];
 }
 
 export function eventCount(findings: NewFindings): number {

@@ -1,9 +1,9 @@
 import { accountNamesOf } from '../report/accounts.js';
 import type { Report } from '../report/model.js';
 import type { GitHubClient, Repository } from './client.js';
-import { composeComment, composeIssueBody, issueTitle, type IssueContext } from './issue-text.js';
+import { composePosts, issueTitle, MAX_POSTS_PER_RUN, type IssueContext } from './issue-text.js';
 import { isTrackingBody, readEventIds } from './markers.js';
-import { eventCount, hasFindings, keysOf, selectNew, type NewFindings } from './new-findings.js';
+import { countEvents, eventCount, hasFindings, keysOf, selectNew, type NewFindings } from './new-findings.js';
 
 /**
  * One tracking issue per repository, its state kept on GitHub itself (as
@@ -11,13 +11,17 @@ import { eventCount, hasFindings, keysOf, selectNew, type NewFindings } from './
  * opened by someone with write access or by an app (see isTrustedIssueAuthor),
  * and every event it or any earlier tracking issue (open or closed) reported
  * is listed in hidden markers, so nothing is reported twice. New events go
- * into one comment on the open issue, or into a new issue when none is open.
+ * into one comment on the open issue, or into a new issue when none is open;
+ * when one body cannot hold them all, more comments follow in the same run
+ * (most important events first), up to MAX_POSTS_PER_RUN bodies.
  */
 
 export interface TrackingOptions {
   labels: readonly string[];
   /** Link to the workflow run, shown in what is written. */
   runUrl?: string;
+  /** Bodies (issue and comments) one run may write; default MAX_POSTS_PER_RUN. New events beyond them are deferred. */
+  maxPosts?: number;
 }
 
 export type TrackingResult =
@@ -25,7 +29,16 @@ export type TrackingResult =
   | { action: 'none' }
   /** Every finding was already reported: nothing was written. */
   | { action: 'unchanged'; issue?: number; reportedEvents: number }
-  | { action: 'created' | 'commented'; issue: number; url: string; newEvents: number; deferredEvents: number; labelsMissing: string[] };
+  | {
+      action: 'created' | 'commented';
+      issue: number;
+      /** The new issue, or the first comment written. */
+      url: string;
+      newEvents: number;
+      /** New events not written because the run's bodies were used up; the next run reports them. */
+      deferredEvents: number;
+      labelsMissing: string[];
+    };
 
 interface TrackingIssue {
   number: number;
@@ -110,33 +123,40 @@ export async function syncTrackingIssue(
   const open = issues.find((issue) => issue.state === 'open');
   const findings: NewFindings = selectNew(report, reported);
   const newKeys = keysOf(findings);
-  if (newKeys.length === 0) return { action: 'unchanged', ...(open !== undefined ? { issue: open.number } : {}), reportedEvents: reported.size };
+  if (newKeys.length === 0) return { action: 'unchanged', ...(open !== undefined ? { issue: open.number } : {}), reportedEvents: countEvents(reported) };
 
   const context: IssueContext = {
     window: report.window,
     accountNames: accountNamesOf(report),
     ...(options.runUrl !== undefined ? { runUrl: options.runUrl } : {}),
   };
+  const composed = composePosts(findings, context, {
+    newIssue: open === undefined,
+    maxPosts: options.maxPosts ?? MAX_POSTS_PER_RUN,
+  });
+  const [first, ...more] = composed.posts;
+  if (first === undefined) throw new Error('no tracking issue text was composed for new findings');
+  const result = {
+    newEvents: eventCount(composed.reported),
+    deferredEvents: composed.deferredEvents,
+  };
+
   if (open !== undefined) {
-    const comment = composeComment(findings, context);
-    const { data } = await client.rest.issues.createComment({ ...repository, issue_number: open.number, body: comment.body });
-    return {
-      action: 'commented',
-      issue: open.number,
-      url: data.html_url,
-      newEvents: eventCount(comment.reported),
-      deferredEvents: comment.deferredEvents,
-      labelsMissing: [],
-    };
+    let url: string | undefined;
+    for (const post of composed.posts) {
+      const { data } = await client.rest.issues.createComment({ ...repository, issue_number: open.number, body: post.body });
+      url ??= data.html_url;
+    }
+    return { action: 'commented', issue: open.number, url: url ?? '', ...result, labelsMissing: [] };
   }
 
-  const composed = composeIssueBody(findings, context);
   const { data } = await client.rest.issues.create({
     ...repository,
     title: issueTitle(composed.reported),
-    body: composed.body,
+    body: first.body,
     labels: [...options.labels],
   });
+  for (const post of more) await client.rest.issues.createComment({ ...repository, issue_number: data.number, body: post.body });
   // GitHub creates missing labels only for tokens with push access and drops
   // them silently otherwise; without them the next run cannot find the issue.
   const applied = new Set(data.labels.map((label) => (typeof label === 'string' ? label : (label.name ?? '')).toLowerCase()));
@@ -144,8 +164,7 @@ export async function syncTrackingIssue(
     action: 'created',
     issue: data.number,
     url: data.html_url,
-    newEvents: eventCount(composed.reported),
-    deferredEvents: composed.deferredEvents,
+    ...result,
     labelsMissing: options.labels.filter((label) => !applied.has(label.toLowerCase())),
   };
 }

@@ -11,8 +11,15 @@ import type { CoverageEntry, Report } from './model.js';
 /** Account id -> name, as far as the report knows them. */
 export type AccountNames = ReadonlyMap<string, string>;
 
+/**
+ * The most characters of an account name any renderer shows. AWS
+ * Organizations allows 50: a longer name is not one AWS would show, and is
+ * cut (saying so) so that it cannot flood every line it is on.
+ */
+export const ACCOUNT_NAME_MAX_LENGTH = 60;
+
 /** The coverage region of an account that was not read at all (its role not assumable, its regions not listable). */
-export const WHOLE_ACCOUNT = '*';
+const WHOLE_ACCOUNT = '*';
 
 export const isWholeAccount = (entry: Pick<CoverageEntry, 'region'>): boolean => entry.region === WHOLE_ACCOUNT;
 
@@ -45,7 +52,7 @@ export const named = (id: string, names: AccountNames): NamedAccount => withName
  * account when it is known and differs from `readIn` (a principal of one
  * account acting in another), so that both are shown.
  */
-export interface AlertAccounts {
+interface AlertAccounts {
   readIn: NamedAccount | null;
   callerAccount: NamedAccount | null;
 }

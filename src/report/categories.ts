@@ -8,7 +8,7 @@ import { alertAccountId } from './accounts.js';
  * rule for alerts. Annotations and the issue's overview list categories, so a
  * burst of events yields a few lines, not one per event.
  */
-export interface HuntCategory {
+interface HuntCategory {
   kind: 'hunt';
   action: string;
   provider: string;
@@ -21,7 +21,7 @@ export interface HuntCategory {
   lastSeen: string;
 }
 
-export interface RuleCategory {
+interface RuleCategory {
   kind: 'rule';
   rule: string;
   name: string;
@@ -33,8 +33,6 @@ export interface RuleCategory {
   firstSeen: string;
   lastSeen: string;
 }
-
-export type FindingCategory = HuntCategory | RuleCategory;
 
 type Spread = Pick<HuntCategory, 'principals' | 'accounts' | 'regions' | 'firstSeen' | 'lastSeen'>;
 

@@ -22,7 +22,7 @@
  */
 
 /** Default cut-off for one value, in code points. */
-export const DEFAULT_MAX_LENGTH = 160;
+const DEFAULT_MAX_LENGTH = 160;
 
 const ZERO_WIDTH_JOINER = '&#8205;';
 
@@ -45,7 +45,7 @@ function encodeCharacter(character: string): string {
   return character === '@' || character === '#' ? entity + ZERO_WIDTH_JOINER : entity;
 }
 
-export interface Shortened {
+interface Shortened {
   text: string;
   /** Length of the original value in code points when it was cut. */
   truncatedFrom?: number;

@@ -1,5 +1,6 @@
 import { isWholeAccount } from './accounts.js';
 import type { CoverageEntry, Report } from './model.js';
+import { plural } from './words.js';
 
 /**
  * The one-line verdict every renderer leads with (Markdown, text, job
@@ -8,15 +9,13 @@ import type { CoverageEntry, Report } from './model.js';
  * and counts: safe as Markdown and as terminal text.
  */
 
-const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? '' : 's'}`;
-
 /** The region filter's count for the stats line, shown only when `--regions` filtered file input. */
 export function outsideRegions(count: number): string {
   return count > 0 ? `${count} outside the listed regions, ` : '';
 }
 
 /** `2 account/region pairs could not be read`; an account not read at all (region `*`) counts as an account. */
-export function unreadCoverageText(coverage: readonly CoverageEntry[]): string {
+function unreadCoverageText(coverage: readonly CoverageEntry[]): string {
   const unread = coverage.filter((entry) => entry.status === 'error');
   const wholeAccounts = unread.filter(isWholeAccount).length;
   const pairs = unread.length - wholeAccounts;
@@ -28,7 +27,7 @@ export function unreadCoverageText(coverage: readonly CoverageEntry[]): string {
 
 export type HeadlineTone = 'alarm' | 'warning' | 'ok';
 
-export interface Headline {
+interface Headline {
   tone: HeadlineTone;
   text: string;
 }

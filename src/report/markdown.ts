@@ -1,10 +1,20 @@
 import type { HuntRow, RuleAlert } from '../detections/detection.js';
 import { DETECTIONS } from '../detections/registry.js';
-import { accountNamesOf, alertAccounts, isWholeAccount, named, withName, type AccountNames, type NamedAccount } from './accounts.js';
+import {
+  ACCOUNT_NAME_MAX_LENGTH,
+  accountNamesOf,
+  alertAccounts,
+  isWholeAccount,
+  named,
+  withName,
+  type AccountNames,
+  type NamedAccount,
+} from './accounts.js';
 import { inlineCode, inlineCodeList, inlineText } from './escape.js';
 import { headlineOf, type HeadlineTone, outsideRegions } from './headline.js';
 import { findingCount, type CoverageEntry, type Report, type SkippedAccount } from './model.js';
 import { markdownTable, type TableLimits } from './table.js';
+import { plural } from './words.js';
 
 /**
  * The Markdown report: the CLI's `--format markdown`, the job summary, and
@@ -20,8 +30,6 @@ export function markdownHeadline(report: Report): string {
   const headline = headlineOf(report);
   return `${TONE_ICONS[headline.tone]} ${headline.text}`;
 }
-
-const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? '' : 's'}`;
 
 /**
  * A timestamp or day from the report: the engine writes them with
@@ -45,9 +53,6 @@ export interface HuntTableOptions {
   /** Names shown next to the rows' account ids. */
   accountNames?: AccountNames;
 }
-
-// AWS Organizations allows 50 characters; anything longer is cut (and says so).
-const ACCOUNT_NAME_MAX_LENGTH = 60;
 
 /** An account as inert inline code, with its (equally inert) name when known: `123456789012` (`prod`). */
 export function accountCode(account: NamedAccount): string {

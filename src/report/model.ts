@@ -1,5 +1,6 @@
 import type { HuntRow, RuleAlert } from '../detections/detection.js';
 import type { SkipReason } from '../cloudtrail/normalize.js';
+import type { FailOn } from '../config.js';
 
 /**
  * The one model every sink (JSON, Markdown, text, job summary, issue)
@@ -80,8 +81,6 @@ export interface Report {
   /** Present when an organization scan left accounts out; see SkippedAccount. */
   skipped_accounts?: SkippedAccount[];
 }
-
-export type FailOn = 'success' | 'any' | 'never';
 
 /** Whether every (account, region) the scan set out to read was read to the end. */
 export function isCoverageComplete(coverage: readonly CoverageEntry[]): boolean {

@@ -12,7 +12,7 @@ export interface TableLimits {
   omissionNote?: (omitted: number) => string;
 }
 
-export interface LaidOutTable {
+interface LaidOutTable {
   text: string;
   /** How many of the rows (from the first) made it into the table. */
   shown: number;
@@ -34,7 +34,7 @@ export function markdownTable(headers: readonly string[], rows: readonly (readon
   return layoutTable(headers, rows, limits).text;
 }
 
-export function layoutTable(headers: readonly string[], rows: readonly (readonly string[])[], limits: TableLimits = {}): LaidOutTable {
+function layoutTable(headers: readonly string[], rows: readonly (readonly string[])[], limits: TableLimits = {}): LaidOutTable {
   const maxRows = limits.maxRows ?? Number.POSITIVE_INFINITY;
   const maxChars = limits.maxChars ?? Number.POSITIVE_INFINITY;
   const lines = [line(headers), line(headers.map(() => '---'))];

@@ -1,5 +1,14 @@
 import type { RuleAlert } from '../detections/detection.js';
-import { accountNamesOf, alertAccounts, isWholeAccount, named, withName, type AccountNames, type NamedAccount } from './accounts.js';
+import {
+  ACCOUNT_NAME_MAX_LENGTH,
+  accountNamesOf,
+  alertAccounts,
+  isWholeAccount,
+  named,
+  withName,
+  type AccountNames,
+  type NamedAccount,
+} from './accounts.js';
 import { replaceUnsafeCharacters } from './escape.js';
 import { headlineOf, outsideRegions } from './headline.js';
 import { findingCount, type CoverageEntry, type Report, type SkippedAccount } from './model.js';
@@ -12,10 +21,6 @@ import { findingCount, type CoverageEntry, type Report, type SkippedAccount } fr
  * ARN or event id reads as something else).
  */
 const printable = (value: string | null): string => (value === null ? '(none)' : replaceUnsafeCharacters(value));
-
-// AWS Organizations allows 50 characters: a longer name is not one AWS
-// would show, and is cut so that it cannot flood every line it is on.
-const ACCOUNT_NAME_MAX_LENGTH = 60;
 
 function shortName(name: string): string {
   const codePoints = Array.from(name);

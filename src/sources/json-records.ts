@@ -1,4 +1,5 @@
 import type { EventOrigin } from '../cloudtrail/event.js';
+import { lookupEventRecord } from '../cloudtrail/lookup-event.js';
 import type { RecordSink } from './sink.js';
 import { SplitError, type ValueHandler } from './json-splitter.js';
 
@@ -43,18 +44,6 @@ function parseJson(bytes: Buffer, offset: number): unknown {
     const position = /at position (\d+)/.exec(error instanceof Error ? error.message : '');
     if (position === null) throw new SplitError('invalid JSON in the value starting', offset);
     throw new SplitError('invalid JSON', offset + Buffer.byteLength(text.slice(0, Number(position[1]))));
-  }
-}
-
-/** The parsed `CloudTrailEvent` of one lookup-events element, or undefined when it is missing or not JSON. */
-function lookupEventRecord(event: unknown): unknown {
-  if (typeof event !== 'object' || event === null) return undefined;
-  const text = (event as { CloudTrailEvent?: unknown }).CloudTrailEvent;
-  if (typeof text !== 'string') return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
   }
 }
 

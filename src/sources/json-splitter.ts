@@ -35,7 +35,7 @@ export class SplitError extends Error {
 }
 
 /** One record larger than this is not CloudTrail (its records are at most a few hundred KiB); stops unbounded buffering. */
-export const MAX_VALUE_BYTES = 64 * 1024 * 1024;
+const MAX_VALUE_BYTES = 64 * 1024 * 1024;
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;

@@ -33,8 +33,8 @@ export interface LiveOptions {
   clock?: Clock;
 }
 
-export const DEFAULT_REQUESTS_PER_SECOND = 2;
-export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+const DEFAULT_REQUESTS_PER_SECOND = 2;
+const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 /**
  * 64 requests in flight keep 32 (account, region) queues at the API's full
  * 2 per second even at a second of latency each, with a bounded number of
@@ -42,7 +42,7 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
  * few hundred KB) however large the organization.
  */
 export const DEFAULT_MAX_IN_FLIGHT = 64;
-export const DEFAULT_MAX_ACCOUNT_CALLS = 8;
+const DEFAULT_MAX_ACCOUNT_CALLS = 8;
 
 /** Totals of one live collection, for benchmarks and logs (coverage goes to the sink). */
 export interface LiveCollectionStats {

@@ -2,11 +2,12 @@ import type { Agent as HttpAgent } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
 import { CloudTrailClient, LookupEventsCommand, type LookupEventsCommandInput } from '@aws-sdk/client-cloudtrail';
 import type { AccountTarget } from '../aws/targets.js';
+import { lookupEventRecord } from '../cloudtrail/lookup-event.js';
 import { classifyAwsError, describeAwsError, isExpiredCredentials } from '../aws/errors.js';
 import type { CoverageEntry } from '../report/model.js';
 import type { Clock } from './clock.js';
 import type { ConcurrencyLimit } from './concurrency-limit.js';
-import { lookupPageSchema, recordOf, type LookupPage } from './lookup-page.js';
+import { lookupPageSchema, type LookupPage } from './lookup-page.js';
 import { Pacer } from './pacer.js';
 import { backoffDelayMs, type RetryPolicy } from './retry.js';
 import type { RecordSink } from './sink.js';
@@ -26,7 +27,7 @@ export interface RegionReadSettings {
   agents?: { httpAgent: HttpAgent; httpsAgent: HttpsAgent };
 }
 
-export interface RegionReadResult {
+interface RegionReadResult {
   coverage: CoverageEntry;
   throttled: number;
   retried: number;
@@ -150,7 +151,7 @@ export async function readRegion(target: AccountTarget, region: string, settings
         tally.events += 1;
         // Asked for by name, so every event returned is one a detection needs:
         // the sink is told the name, and one it cannot read is a coverage gap.
-        const record = recordOf(event);
+        const record = lookupEventRecord(event);
         if (record === undefined) sink.addUnparseable(origin, eventName);
         else sink.add(record, origin, eventName);
       }

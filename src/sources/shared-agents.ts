@@ -22,7 +22,7 @@ class SharedHttpsAgent extends HttpsAgent {
   }
 }
 
-export interface SharedAgents {
+interface SharedAgents {
   httpAgent: HttpAgent;
   httpsAgent: HttpsAgent;
   close(): void;
