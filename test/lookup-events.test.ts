@@ -5,7 +5,7 @@ import { scan } from '../src/scan.js';
 import { collectLookupEvents, type LiveCollectionStats, type LiveOptions } from '../src/sources/lookup-events.js';
 import { startAwsEmulator, type AwsEmulator, type AwsEmulatorOptions } from './emulators/aws.js';
 import { cloudTrailRecord, recordsBetween } from './emulators/records.js';
-import { cli } from './helpers/cli.js';
+import { cli, reportOf, type CliRun } from './helpers/cli.js';
 import { useEnv } from './helpers/env.js';
 
 const ACCOUNT = '111122223333';
@@ -13,6 +13,8 @@ const ACCOUNT = '111122223333';
 // so the CLI refuses older windows: the scan clock is pinned to the start of
 // the previous hour of the real clock, once per file.
 const NOW = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000 - 3_600_000).toISOString().replace('.000Z', 'Z');
+/** A live scan through the CLI, with the scan clock at NOW and the JSON report. */
+const scanNow = (): Promise<CliRun> => cli('scan', '--now', NOW, '--format', 'json');
 /** A moment `days` days (and `hours` hours) before NOW, as CloudTrail writes it. */
 const beforeNow = (days: number, hours = 0): string => new Date(Date.parse(NOW) - days * 86_400_000 - hours * 3_600_000).toISOString().replace('.000Z', 'Z');
 const WINDOW = windowEndingAt(new Date(NOW), 7);
@@ -177,10 +179,10 @@ describe('LookupEvents collection against the CloudTrail emulator', () => {
   test('a region holding only an unreadable StopLogging is not clean: incomplete, exit 3', async () => {
     await withAws({ accounts: [{ id: ACCOUNT, regions: ['us-east-1'] }], ratePerSecond: EMULATOR_RATE }, async (aws) => {
       aws.addMalformed(ACCOUNT, 'us-east-1', { eventName: 'StopLogging', eventTime: beforeNow(3, 14) });
-      const { status, stdout, stderr } = await cli(...['scan', '--now', NOW, '--format', 'json']);
+      const { status, stdout, stderr } = await scanNow();
       expect(stderr).toBe('');
       expect(status).toBe(3);
-      const report = JSON.parse(stdout) as Report;
+      const report = reportOf({ status, stdout, stderr });
       expect(report.status).toBe('incomplete');
       expect(report.coverage).toEqual([
         expect.objectContaining({ account: ACCOUNT, region: 'us-east-1', status: 'error', error: '1 StopLogging event could not be read (malformed CloudTrailEvent)' }),
@@ -224,10 +226,10 @@ describe('LookupEvents collection against the CloudTrail emulator', () => {
   test("the credentials' own regions not listable is a coverage gap of the account: incomplete, exit 3, the report still written", async () => {
     await withAws({ accounts: [{ id: ACCOUNT, regions: ['us-east-1'] }] }, async (aws) => {
       aws.denyDescribeRegions(ACCOUNT);
-      const { status, stdout, stderr } = await cli(...['scan', '--now', NOW, '--format', 'json']);
+      const { status, stdout, stderr } = await scanNow();
       expect(stderr).toBe('');
       expect(status).toBe(3);
-      const report = JSON.parse(stdout) as Report;
+      const report = reportOf({ status, stdout, stderr });
       expect(report.status).toBe('incomplete');
       expect(report.coverage).toEqual([
         {
@@ -265,10 +267,10 @@ describe('LookupEvents collection against the CloudTrail emulator', () => {
   test('the CLI scan without --input reads AWS and exits 3 when a region is denied', async () => {
     await withAws({ accounts: [{ id: ACCOUNT, regions: ['us-east-1', 'eu-west-1'] }] }, async (aws) => {
       aws.denyRegion(ACCOUNT, 'eu-west-1');
-      const { status, stdout, stderr } = await cli(...['scan', '--now', NOW, '--format', 'json']);
+      const { status, stdout, stderr } = await scanNow();
       expect(stderr).toBe('');
       expect(status).toBe(3);
-      const report = JSON.parse(stdout) as Report;
+      const report = reportOf({ status, stdout, stderr });
       expect(report.status).toBe('incomplete');
       expect(report.coverage).toEqual([
         expect.objectContaining({ account: ACCOUNT, region: 'eu-west-1', status: 'error', error: expect.stringMatching(/^AccessDeniedException: /) }),
