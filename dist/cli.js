@@ -6306,8 +6306,12 @@ function isCoverageComplete(coverage) {
  * in one region must not be able to turn `findings` into `incomplete`). The
  * gap stays visible in `coverage_complete`.
  */
+/** Whether there is anything to report: a hunt row or a rule alert. */
+function hasFindings(report) {
+    return report.alerts.length > 0 || report.hunts.some((hunt) => hunt.rows.length > 0);
+}
 function statusOf(coverage, hunts, alerts) {
-    if (alerts.length > 0 || hunts.some((hunt) => hunt.rows.length > 0))
+    if (hasFindings({ hunts, alerts }))
         return 'findings';
     if (!isCoverageComplete(coverage))
         return 'incomplete';
@@ -6658,9 +6662,15 @@ const plural = (count, word) => `${count} ${word}${count === 1 ? '' : 's'}`;
  * hold, the headline says both, so neither hides the other. Only fixed text
  * and counts: safe as Markdown and as terminal text.
  */
-/** The region filter's count for the stats line, shown only when `--regions` filtered file input. */
-function outsideRegions(count) {
-    return count > 0 ? `${count} outside the listed regions, ` : '';
+/**
+ * What happened to the records read, after "read N records": the same words in
+ * every rendering. The region filter's count shows only when `--regions`
+ * filtered file input.
+ */
+function statsTail(stats) {
+    const outsideRegions = stats.records_outside_regions > 0 ? `${stats.records_outside_regions} outside the listed regions, ` : '';
+    return (`${stats.events_matched} in scope, ${stats.records_outside_window} outside the window, ${outsideRegions}` +
+        `${stats.duplicates_dropped} duplicates dropped, ${stats.records_skipped} skipped as malformed`);
 }
 /** `2 account/region pairs could not be read`; an account not read at all (region `*`) counts as an account. */
 function unreadCoverageText(coverage) {
@@ -6689,7 +6699,13 @@ function headlineOf(report) {
     }
 }
 
-const defaultNote = (omitted) => `_${omitted} more row${omitted === 1 ? '' : 's'} not shown; the JSON report has all of them._`;
+/**
+ * GitHub-flavoured Markdown tables whose cells are already escaped (see
+ * escape.ts). The table stops growing at a row or character budget, so a
+ * summary or issue stays within GitHub's size limits, and says how many rows
+ * it left out.
+ */
+const defaultNote = (omitted) => `_${plural(omitted, 'more row')} not shown; the JSON report has all of them._`;
 function line(cells) {
     for (const cell of cells) {
         // A raw pipe or line break would silently shift or end the row: the
@@ -6700,9 +6716,6 @@ function line(cells) {
     return `| ${cells.join(' | ')} |`;
 }
 function markdownTable(headers, rows, limits = {}) {
-    return layoutTable(headers, rows, limits).text;
-}
-function layoutTable(headers, rows, limits = {}) {
     const maxRows = limits.maxRows ?? Number.POSITIVE_INFINITY;
     const maxChars = limits.maxChars ?? Number.POSITIVE_INFINITY;
     const lines = [line(headers), line(headers.map(() => '---'))];
@@ -6724,7 +6737,7 @@ function layoutTable(headers, rows, limits = {}) {
         shown += 1;
     }
     const omitted = rows.length - shown;
-    return { text: lines.join('\n') + (omitted > 0 ? `\n\n${noteOf(omitted)}` : ''), shown };
+    return lines.join('\n') + (omitted > 0 ? `\n\n${noteOf(omitted)}` : '');
 }
 
 /**
@@ -6890,9 +6903,7 @@ function firedDetections(report) {
 }
 function statsLine(report) {
     const { stats } = report;
-    return (`Read ${plural(stats.records_read, 'record')}: ${stats.events_matched} in scope, ${stats.records_outside_window} outside the window, ` +
-        outsideRegions(stats.records_outside_regions) +
-        `${stats.duplicates_dropped} duplicates dropped, ${stats.records_skipped} skipped as malformed.`);
+    return `Read ${plural(stats.records_read, 'record')}: ${statsTail(stats)}.`;
 }
 function renderMarkdown(report, options = {}) {
     const h = (offset) => '#'.repeat(Math.min(6, (options.headingLevel ?? 2) + offset));
@@ -6981,10 +6992,7 @@ function renderText(report) {
     lines.push(`status: ${report.status}`);
     lines.push(`coverage complete: ${coverageVerdict(report)}`);
     lines.push(`window: ${report.window.start} .. ${report.window.end} (start excluded)`);
-    lines.push(`read ${stats.records_read} records${stats.files_read > 0 ? ` from ${stats.files_read} files` : ''}: ` +
-        `${stats.events_matched} in scope, ${stats.records_outside_window} outside the window, ` +
-        outsideRegions(stats.records_outside_regions) +
-        `${stats.duplicates_dropped} duplicates dropped, ${stats.records_skipped} skipped as malformed`);
+    lines.push(`read ${stats.records_read} records${stats.files_read > 0 ? ` from ${stats.files_read} files` : ''}: ${statsTail(stats)}`);
     const names = accountNamesOf(report);
     for (const entry of report.coverage)
         lines.push(coverageLine(entry));
@@ -7188,7 +7196,7 @@ class UnreadableCandidates {
 function describeGroup(group) {
     const counts = [...group.countByEventName]
         .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-        .map(([name, count]) => `${count} ${name} event${count === 1 ? '' : 's'}`);
+        .map(([name, count]) => plural(count, `${name} event`));
     const [first] = group.files;
     const where = first === undefined ? '' : group.files.size === 1 ? ` in ${first}` : ` in ${group.files.size} files, first ${first}`;
     return `${counts.join(', ')} could not be read (${[...group.reasons].sort().join('; ')})${where}`;
@@ -7378,8 +7386,8 @@ class ScanEngine {
             else
                 alerts.push(...detection.run(this.kept));
         }
-        alerts.sort((a, b) => (a['@timestamp'] < b['@timestamp'] ? -1 : a['@timestamp'] > b['@timestamp'] ? 1 : 0));
-        const coverage = this.unreadable.appliedTo(this.coverage).sort((a, b) => a.account === b.account ? (a.region < b.region ? -1 : a.region > b.region ? 1 : 0) : a.account < b.account ? -1 : 1);
+        alerts.sort(compareBy([(a) => a['@timestamp']]));
+        const coverage = this.unreadable.appliedTo(this.coverage).sort(compareBy([(c) => c.account, (c) => c.region]));
         return {
             window: windowToReport(this.window),
             status: statusOf(coverage, hunts, alerts),
@@ -24915,7 +24923,7 @@ async function runCommand(argv, io) {
         return exitCodeOf(report, failOn);
     }
     catch (error) {
-        if (error instanceof UsageError || error instanceof OptionError || error instanceof InputError)
+        if (isKnownError(error))
             return fail(io, error, 2);
         // A live scan that could not read AWS at all (credentials not usable,
         // the organization not listable) looked at nothing: that is the
@@ -24923,11 +24931,14 @@ async function runCommand(argv, io) {
         return fail(io, error, config.inputs.length === 0 ? 3 : 2);
     }
 }
+/** Errors that explain themselves in one line: bad usage or unreadable input. */
+function isKnownError(error) {
+    return error instanceof UsageError || error instanceof OptionError || error instanceof InputError;
+}
 /** One line on stderr (the stack only when debugging) and the exit status. */
 function fail(io, error, status) {
     io.stderr(`logging-tamper-guard: ${describeError(error)}\n`);
-    const known = error instanceof UsageError || error instanceof OptionError || error instanceof InputError;
-    if (!known && process.env['RUNNER_DEBUG'] === '1' && error instanceof Error && error.stack)
+    if (!isKnownError(error) && process.env['RUNNER_DEBUG'] === '1' && error instanceof Error && error.stack)
         io.stderr(error.stack + '\n');
     return status;
 }

@@ -34947,9 +34947,15 @@ const plural = (count, word) => `${count} ${word}${count === 1 ? '' : 's'}`;
  * hold, the headline says both, so neither hides the other. Only fixed text
  * and counts: safe as Markdown and as terminal text.
  */
-/** The region filter's count for the stats line, shown only when `--regions` filtered file input. */
-function outsideRegions(count) {
-    return count > 0 ? `${count} outside the listed regions, ` : '';
+/**
+ * What happened to the records read, after "read N records": the same words in
+ * every rendering. The region filter's count shows only when `--regions`
+ * filtered file input.
+ */
+function statsTail(stats) {
+    const outsideRegions = stats.records_outside_regions > 0 ? `${stats.records_outside_regions} outside the listed regions, ` : '';
+    return (`${stats.events_matched} in scope, ${stats.records_outside_window} outside the window, ${outsideRegions}` +
+        `${stats.duplicates_dropped} duplicates dropped, ${stats.records_skipped} skipped as malformed`);
 }
 /** `2 account/region pairs could not be read`; an account not read at all (region `*`) counts as an account. */
 function unreadCoverageText(coverage) {
@@ -34989,8 +34995,12 @@ function isCoverageComplete(coverage) {
  * in one region must not be able to turn `findings` into `incomplete`). The
  * gap stays visible in `coverage_complete`.
  */
+/** Whether there is anything to report: a hunt row or a rule alert. */
+function hasFindings(report) {
+    return report.alerts.length > 0 || report.hunts.some((hunt) => hunt.rows.length > 0);
+}
 function statusOf(coverage, hunts, alerts) {
-    if (alerts.length > 0 || hunts.some((hunt) => hunt.rows.length > 0))
+    if (hasFindings({ hunts, alerts }))
         return 'findings';
     if (!isCoverageComplete(coverage))
         return 'incomplete';
@@ -35012,7 +35022,13 @@ function meetsFailOn(report, failOn) {
     return report.hunts.some((hunt) => hunt.rows.some((row) => failOn === 'any' || row['event.outcome'] === 'success'));
 }
 
-const defaultNote = (omitted) => `_${omitted} more row${omitted === 1 ? '' : 's'} not shown; the JSON report has all of them._`;
+/**
+ * GitHub-flavoured Markdown tables whose cells are already escaped (see
+ * escape.ts). The table stops growing at a row or character budget, so a
+ * summary or issue stays within GitHub's size limits, and says how many rows
+ * it left out.
+ */
+const defaultNote = (omitted) => `_${plural(omitted, 'more row')} not shown; the JSON report has all of them._`;
 function line(cells) {
     for (const cell of cells) {
         // A raw pipe or line break would silently shift or end the row: the
@@ -35023,9 +35039,6 @@ function line(cells) {
     return `| ${cells.join(' | ')} |`;
 }
 function markdownTable(headers, rows, limits = {}) {
-    return layoutTable(headers, rows, limits).text;
-}
-function layoutTable(headers, rows, limits = {}) {
     const maxRows = limits.maxRows ?? Number.POSITIVE_INFINITY;
     const maxChars = limits.maxChars ?? Number.POSITIVE_INFINITY;
     const lines = [line(headers), line(headers.map(() => '---'))];
@@ -35047,7 +35060,7 @@ function layoutTable(headers, rows, limits = {}) {
         shown += 1;
     }
     const omitted = rows.length - shown;
-    return { text: lines.join('\n') + (omitted > 0 ? `\n\n${noteOf(omitted)}` : ''), shown };
+    return lines.join('\n') + (omitted > 0 ? `\n\n${noteOf(omitted)}` : '');
 }
 
 /**
@@ -35213,9 +35226,7 @@ function firedDetections(report) {
 }
 function statsLine(report) {
     const { stats } = report;
-    return (`Read ${plural(stats.records_read, 'record')}: ${stats.events_matched} in scope, ${stats.records_outside_window} outside the window, ` +
-        outsideRegions(stats.records_outside_regions) +
-        `${stats.duplicates_dropped} duplicates dropped, ${stats.records_skipped} skipped as malformed.`);
+    return `Read ${plural(stats.records_read, 'record')}: ${statsTail(stats)}.`;
 }
 function renderMarkdown(report, options = {}) {
     const h = (offset) => '#'.repeat(Math.min(6, (options.headingLevel ?? 2) + offset));
@@ -35325,9 +35336,6 @@ function countEvents(keys) {
     }
     return count;
 }
-function hasFindings(report) {
-    return report.alerts.length > 0 || report.hunts.some((hunt) => hunt.rows.length > 0);
-}
 /** The report's rows and alerts minus every event already in `reported`. */
 function selectNew(report, reported) {
     const hunts = [];
@@ -35390,8 +35398,8 @@ function issueTitle(findings) {
 // Rule alerts first, then logging actually deleted or stopped, then failed attempts.
 function overview(findings, names) {
     const lines = ruleCategories(findings.alerts).map((category) => `- Rule **${category.name}** (severity ${category.severity}): ${plural(category.alerts, 'alert')} by ${inlineCodeList(category.principals, 3)}`);
-    const hunts = huntCategories(rowsOf(findings));
-    for (const category of [...hunts.filter((c) => c.outcome === 'success'), ...hunts.filter((c) => c.outcome !== 'success')]) {
+    // huntCategories already puts actual deletions before failed attempts.
+    for (const category of huntCategories(rowsOf(findings))) {
         lines.push(`- ${inlineCode(category.action)} on ${inlineCode(category.provider)}: ${outcomeText(category.outcome)}, ` +
             `${plural(category.events, 'event')} by ${inlineCodeList(category.principals, 3)} ` +
             `in account ${accountCodeList(category.accounts, names, 3)}, region ${inlineCodeList(category.regions, 3)}, ` +
@@ -35403,12 +35411,12 @@ function tables(findings, names) {
     const parts = [];
     if (findings.alerts.length > 0) {
         parts.push('### Rule alerts');
-        parts.push(markdownTable(ALERT_HEADERS, findings.alerts.map((alert) => alertCells(alert, names))));
+        parts.push(alertsTable(findings.alerts, {}, names));
     }
     const options = { eventIds: true, accountNames: names };
     for (const hunt of findings.hunts) {
         parts.push(`### Who, what, where, when (hunt: ${hunt.name})`);
-        parts.push(markdownTable(huntRowHeaders(options), hunt.rows.map((row) => huntRowCells(row, options))));
+        parts.push(huntRowsTable(hunt.rows, {}, options));
     }
     return parts.join('\n\n');
 }
@@ -35601,8 +35609,7 @@ async function syncTrackingIssue(client, repository, report, options) {
             reported.add(key);
     const open = issues.find((issue) => issue.state === 'open');
     const findings = selectNew(report, reported);
-    const newKeys = keysOf(findings);
-    if (newKeys.length === 0)
+    if (!hasFindings(findings))
         return { action: 'unchanged', ...(open !== undefined ? { issue: open.number } : {}), reportedEvents: countEvents(reported) };
     const context = {
         window: report.window,
@@ -41941,7 +41948,7 @@ class UnreadableCandidates {
 function describeGroup(group) {
     const counts = [...group.countByEventName]
         .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-        .map(([name, count]) => `${count} ${name} event${count === 1 ? '' : 's'}`);
+        .map(([name, count]) => plural(count, `${name} event`));
     const [first] = group.files;
     const where = first === undefined ? '' : group.files.size === 1 ? ` in ${first}` : ` in ${group.files.size} files, first ${first}`;
     return `${counts.join(', ')} could not be read (${[...group.reasons].sort().join('; ')})${where}`;
@@ -42131,8 +42138,8 @@ class ScanEngine {
             else
                 alerts.push(...detection.run(this.kept));
         }
-        alerts.sort((a, b) => (a['@timestamp'] < b['@timestamp'] ? -1 : a['@timestamp'] > b['@timestamp'] ? 1 : 0));
-        const coverage = this.unreadable.appliedTo(this.coverage).sort((a, b) => a.account === b.account ? (a.region < b.region ? -1 : a.region > b.region ? 1 : 0) : a.account < b.account ? -1 : 1);
+        alerts.sort(compareBy([(a) => a['@timestamp']]));
+        const coverage = this.unreadable.appliedTo(this.coverage).sort(compareBy([(c) => c.account, (c) => c.region]));
         return {
             window: windowToReport(this.window),
             status: statusOf(coverage, hunts, alerts),
@@ -60026,7 +60033,8 @@ async function writeJobSummary(markdown) {
 /** Fails the job for findings that meet fail-on, for a coverage gap, and for a tracking issue that could not be kept. */
 function decide(report, inputs, issue) {
     const rows = findingCount(report);
-    if (meetsFailOn(report, inputs.failOn)) {
+    const failing = meetsFailOn(report, inputs.failOn);
+    if (failing) {
         setFailed(`Service logging was deleted or stopped: ${rows} hunt row(s), ${report.alerts.length} rule alert(s) meet fail-on "${inputs.failOn}" (see the job summary)`);
     }
     if (!report.coverage_complete) {
@@ -60034,7 +60042,7 @@ function decide(report, inputs, issue) {
     }
     if (issue.action === 'failed')
         setFailed(`Tracking issue not updated: ${issue.error}`);
-    if (report.coverage_complete && !meetsFailOn(report, inputs.failOn)) {
+    if (report.coverage_complete && !failing) {
         info(`Status ${report.status}: ${rows} hunt row(s), ${report.alerts.length} rule alert(s); nothing meets fail-on "${inputs.failOn}".`);
     }
 }

@@ -68,7 +68,7 @@ export async function runCommand(argv: readonly string[], io: Io): Promise<numbe
     io.stdout(render(report, format));
     return exitCodeOf(report, failOn);
   } catch (error) {
-    if (error instanceof UsageError || error instanceof OptionError || error instanceof InputError) return fail(io, error, 2);
+    if (isKnownError(error)) return fail(io, error, 2);
     // A live scan that could not read AWS at all (credentials not usable,
     // the organization not listable) looked at nothing: that is the
     // incomplete-coverage status, not bad usage.
@@ -76,11 +76,15 @@ export async function runCommand(argv: readonly string[], io: Io): Promise<numbe
   }
 }
 
+/** Errors that explain themselves in one line: bad usage or unreadable input. */
+function isKnownError(error: unknown): boolean {
+  return error instanceof UsageError || error instanceof OptionError || error instanceof InputError;
+}
+
 /** One line on stderr (the stack only when debugging) and the exit status. */
 function fail(io: Io, error: unknown, status: 2 | 3): number {
   io.stderr(`logging-tamper-guard: ${describeError(error)}\n`);
-  const known = error instanceof UsageError || error instanceof OptionError || error instanceof InputError;
-  if (!known && process.env['RUNNER_DEBUG'] === '1' && error instanceof Error && error.stack) io.stderr(error.stack + '\n');
+  if (!isKnownError(error) && process.env['RUNNER_DEBUG'] === '1' && error instanceof Error && error.stack) io.stderr(error.stack + '\n');
   return status;
 }
 

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { CloudTrailEvent, EventOrigin } from './cloudtrail/event.js';
 import { normalizeRecord, parseEventTime, type SkipReason } from './cloudtrail/normalize.js';
-import type { Detection } from './detections/detection.js';
+import { compareBy } from './detections/compare.js';
+import type { Detection, RuleAlert } from './detections/detection.js';
 import { DETECTIONS } from './detections/registry.js';
 import { isCoverageComplete, statusOf, type CoverageEntry, type Report, type ScanStats, type ScanWindow } from './report/model.js';
 import { UnreadableCandidates, type CandidatePlace } from './unreadable-candidates.js';
@@ -216,10 +217,8 @@ export class ScanEngine {
       if (detection.kind === 'hunt') hunts.push({ id: detection.id, name: detection.name, rows: detection.run(this.kept) });
       else alerts.push(...detection.run(this.kept));
     }
-    alerts.sort((a, b) => (a['@timestamp'] < b['@timestamp'] ? -1 : a['@timestamp'] > b['@timestamp'] ? 1 : 0));
-    const coverage = this.unreadable.appliedTo(this.coverage).sort((a, b) =>
-      a.account === b.account ? (a.region < b.region ? -1 : a.region > b.region ? 1 : 0) : a.account < b.account ? -1 : 1,
-    );
+    alerts.sort(compareBy<RuleAlert>([(a) => a['@timestamp']]));
+    const coverage = this.unreadable.appliedTo(this.coverage).sort(compareBy<CoverageEntry>([(c) => c.account, (c) => c.region]));
     return {
       window: windowToReport(this.window),
       status: statusOf(coverage, hunts, alerts),

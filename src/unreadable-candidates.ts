@@ -1,4 +1,5 @@
 import type { CoverageEntry } from './report/model.js';
+import { plural } from './report/words.js';
 
 /** Where an unreadable candidate was found: the (account, region) it counts against, and the file when read from one. */
 export interface CandidatePlace {
@@ -72,7 +73,7 @@ export class UnreadableCandidates {
 function describeGroup(group: PlaceGroup): string {
   const counts = [...group.countByEventName]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([name, count]) => `${count} ${name} event${count === 1 ? '' : 's'}`);
+    .map(([name, count]) => plural(count, `${name} event`));
   const [first] = group.files;
   const where = first === undefined ? '' : group.files.size === 1 ? ` in ${first}` : ` in ${group.files.size} files, first ${first}`;
   return `${counts.join(', ')} could not be read (${[...group.reasons].sort().join('; ')})${where}`;

@@ -131,7 +131,8 @@ async function writeJobSummary(markdown: string): Promise<void> {
 /** Fails the job for findings that meet fail-on, for a coverage gap, and for a tracking issue that could not be kept. */
 function decide(report: Report, inputs: ActionInputs, issue: IssueOutcome): void {
   const rows = findingCount(report);
-  if (meetsFailOn(report, inputs.failOn)) {
+  const failing = meetsFailOn(report, inputs.failOn);
+  if (failing) {
     core.setFailed(
       `Service logging was deleted or stopped: ${rows} hunt row(s), ${report.alerts.length} rule alert(s) meet fail-on "${inputs.failOn}" (see the job summary)`,
     );
@@ -140,7 +141,7 @@ function decide(report: Report, inputs: ActionInputs, issue: IssueOutcome): void
     core.setFailed(`Coverage incomplete, so the scan cannot vouch for these accounts/regions: ${unreadPairs(report)}`);
   }
   if (issue.action === 'failed') core.setFailed(`Tracking issue not updated: ${issue.error}`);
-  if (report.coverage_complete && !meetsFailOn(report, inputs.failOn)) {
+  if (report.coverage_complete && !failing) {
     core.info(`Status ${report.status}: ${rows} hunt row(s), ${report.alerts.length} rule alert(s); nothing meets fail-on "${inputs.failOn}".`);
   }
 }

@@ -2,19 +2,8 @@ import type { HuntRow, RuleAlert } from '../detections/detection.js';
 import { huntCategories, ruleCategories } from '../report/categories.js';
 import type { AccountNames } from '../report/accounts.js';
 import { inlineCode, inlineCodeList } from '../report/escape.js';
-import {
-  accountCodeList,
-  ALERT_HEADERS,
-  alertCells,
-  firedDetections,
-  huntRowCells,
-  huntRowHeaders,
-  nextSteps,
-  outcomeText,
-  when,
-} from '../report/markdown.js';
+import { accountCodeList, alertsTable, firedDetections, huntRowsTable, nextSteps, outcomeText, when } from '../report/markdown.js';
 import type { HuntResult, ScanWindow } from '../report/model.js';
-import { markdownTable } from '../report/table.js';
 import { plural } from '../report/words.js';
 import { eventsMarker, TRACKING_MARKER } from './markers.js';
 import { eventCount, keysOf, rowsOf, type NewFindings } from './new-findings.js';
@@ -85,8 +74,8 @@ function overview(findings: NewFindings, names: AccountNames): string {
     (category) =>
       `- Rule **${category.name}** (severity ${category.severity}): ${plural(category.alerts, 'alert')} by ${inlineCodeList(category.principals, 3)}`,
   );
-  const hunts = huntCategories(rowsOf(findings));
-  for (const category of [...hunts.filter((c) => c.outcome === 'success'), ...hunts.filter((c) => c.outcome !== 'success')]) {
+  // huntCategories already puts actual deletions before failed attempts.
+  for (const category of huntCategories(rowsOf(findings))) {
     lines.push(
       `- ${inlineCode(category.action)} on ${inlineCode(category.provider)}: ${outcomeText(category.outcome)}, ` +
         `${plural(category.events, 'event')} by ${inlineCodeList(category.principals, 3)} ` +
@@ -101,12 +90,12 @@ function tables(findings: NewFindings, names: AccountNames): string {
   const parts: string[] = [];
   if (findings.alerts.length > 0) {
     parts.push('### Rule alerts');
-    parts.push(markdownTable(ALERT_HEADERS, findings.alerts.map((alert) => alertCells(alert, names))));
+    parts.push(alertsTable(findings.alerts, {}, names));
   }
   const options = { eventIds: true, accountNames: names };
   for (const hunt of findings.hunts) {
     parts.push(`### Who, what, where, when (hunt: ${hunt.name})`);
-    parts.push(markdownTable(huntRowHeaders(options), hunt.rows.map((row) => huntRowCells(row, options))));
+    parts.push(huntRowsTable(hunt.rows, {}, options));
   }
   return parts.join('\n\n');
 }

@@ -50,10 +50,6 @@ export function countEvents(keys: ReadonlySet<string>): number {
   return count;
 }
 
-export function hasFindings(report: Pick<Report, 'hunts' | 'alerts'>): boolean {
-  return report.alerts.length > 0 || report.hunts.some((hunt) => hunt.rows.length > 0);
-}
-
 /** The report's rows and alerts minus every event already in `reported`. */
 export function selectNew(report: Pick<Report, 'hunts' | 'alerts'>, reported: ReadonlySet<string>): NewFindings {
   const hunts: HuntResult[] = [];

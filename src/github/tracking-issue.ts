@@ -3,7 +3,8 @@ import type { Report } from '../report/model.js';
 import type { GitHubClient, Repository } from './client.js';
 import { composePosts, issueTitle, MAX_POSTS_PER_RUN, type IssueContext } from './issue-text.js';
 import { isTrackingBody, readEventIds } from './markers.js';
-import { countEvents, eventCount, hasFindings, keysOf, selectNew, type NewFindings } from './new-findings.js';
+import { hasFindings } from '../report/model.js';
+import { countEvents, eventCount, selectNew, type NewFindings } from './new-findings.js';
 
 /**
  * One tracking issue per repository, its state kept on GitHub itself (as
@@ -122,8 +123,7 @@ export async function syncTrackingIssue(
 
   const open = issues.find((issue) => issue.state === 'open');
   const findings: NewFindings = selectNew(report, reported);
-  const newKeys = keysOf(findings);
-  if (newKeys.length === 0) return { action: 'unchanged', ...(open !== undefined ? { issue: open.number } : {}), reportedEvents: countEvents(reported) };
+  if (!hasFindings(findings)) return { action: 'unchanged', ...(open !== undefined ? { issue: open.number } : {}), reportedEvents: countEvents(reported) };
 
   const context: IssueContext = {
     window: report.window,

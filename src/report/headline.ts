@@ -1,5 +1,5 @@
 import { isWholeAccount } from './accounts.js';
-import type { CoverageEntry, Report } from './model.js';
+import type { CoverageEntry, Report, ScanStats } from './model.js';
 import { plural } from './words.js';
 
 /**
@@ -9,9 +9,17 @@ import { plural } from './words.js';
  * and counts: safe as Markdown and as terminal text.
  */
 
-/** The region filter's count for the stats line, shown only when `--regions` filtered file input. */
-export function outsideRegions(count: number): string {
-  return count > 0 ? `${count} outside the listed regions, ` : '';
+/**
+ * What happened to the records read, after "read N records": the same words in
+ * every rendering. The region filter's count shows only when `--regions`
+ * filtered file input.
+ */
+export function statsTail(stats: ScanStats): string {
+  const outsideRegions = stats.records_outside_regions > 0 ? `${stats.records_outside_regions} outside the listed regions, ` : '';
+  return (
+    `${stats.events_matched} in scope, ${stats.records_outside_window} outside the window, ${outsideRegions}` +
+    `${stats.duplicates_dropped} duplicates dropped, ${stats.records_skipped} skipped as malformed`
+  );
 }
 
 /** `2 account/region pairs could not be read`; an account not read at all (region `*`) counts as an account. */

@@ -11,7 +11,7 @@ import {
   type NamedAccount,
 } from './accounts.js';
 import { inlineCode, inlineCodeList, inlineText } from './escape.js';
-import { headlineOf, type HeadlineTone, outsideRegions } from './headline.js';
+import { headlineOf, type HeadlineTone, statsTail } from './headline.js';
 import { findingCount, type CoverageEntry, type Report, type SkippedAccount } from './model.js';
 import { markdownTable, type TableLimits } from './table.js';
 import { plural } from './words.js';
@@ -67,12 +67,12 @@ export function accountCodeList(ids: readonly string[], names: AccountNames, max
   return shown.join(', ') + (rest > 0 ? ` and ${rest} more` : '');
 }
 
-export function huntRowHeaders(options: HuntTableOptions = {}): string[] {
+function huntRowHeaders(options: HuntTableOptions = {}): string[] {
   const headers = ['Day (UTC)', 'Action', 'Outcome', 'Principal (ARN)', 'Events', 'Accounts', 'Regions', 'First / last seen (UTC)'];
   return options.eventIds === true ? [...headers, 'Event IDs'] : headers;
 }
 
-export function huntRowCells(row: HuntRow, options: HuntTableOptions = {}): string[] {
+function huntRowCells(row: HuntRow, options: HuntTableOptions = {}): string[] {
   const cells = [
     when(row.date),
     `${inlineCode(row['event.action'])} on ${inlineCode(row['event.provider'])}`,
@@ -90,7 +90,7 @@ export function huntRowsTable(rows: readonly HuntRow[], limits: TableLimits = {}
   return markdownTable(huntRowHeaders(options), rows.map((row) => huntRowCells(row, options)), limits);
 }
 
-export const ALERT_HEADERS: readonly string[] = [
+const ALERT_HEADERS: readonly string[] = [
   'Time (UTC)',
   'Severity',
   'Account',
@@ -111,7 +111,7 @@ export function alertAccountCell(alert: RuleAlert, names: AccountNames): string 
   return `read in ${accountCode(readIn)}; caller account ${accountCode(callerAccount)}`;
 }
 
-export function alertCells(alert: RuleAlert, names: AccountNames = new Map()): string[] {
+function alertCells(alert: RuleAlert, names: AccountNames = new Map()): string[] {
   return [
     when(alert['@timestamp']),
     `${inlineText(alert.severity, 20)} (risk ${alert.risk_score})`,
@@ -199,11 +199,7 @@ export function firedDetections(report: Pick<Report, 'hunts' | 'alerts'>): Set<s
 
 export function statsLine(report: Report): string {
   const { stats } = report;
-  return (
-    `Read ${plural(stats.records_read, 'record')}: ${stats.events_matched} in scope, ${stats.records_outside_window} outside the window, ` +
-    outsideRegions(stats.records_outside_regions) +
-    `${stats.duplicates_dropped} duplicates dropped, ${stats.records_skipped} skipped as malformed.`
-  );
+  return `Read ${plural(stats.records_read, 'record')}: ${statsTail(stats)}.`;
 }
 
 export interface MarkdownOptions {

@@ -94,8 +94,13 @@ export function isCoverageComplete(coverage: readonly CoverageEntry[]): boolean 
  * in one region must not be able to turn `findings` into `incomplete`). The
  * gap stays visible in `coverage_complete`.
  */
+/** Whether there is anything to report: a hunt row or a rule alert. */
+export function hasFindings(report: { hunts: readonly HuntResult[]; alerts: readonly RuleAlert[] }): boolean {
+  return report.alerts.length > 0 || report.hunts.some((hunt) => hunt.rows.length > 0);
+}
+
 export function statusOf(coverage: readonly CoverageEntry[], hunts: readonly HuntResult[], alerts: readonly RuleAlert[]): ScanStatus {
-  if (alerts.length > 0 || hunts.some((hunt) => hunt.rows.length > 0)) return 'findings';
+  if (hasFindings({ hunts, alerts })) return 'findings';
   if (!isCoverageComplete(coverage)) return 'incomplete';
   return 'clean';
 }

@@ -4,6 +4,8 @@
  * summary or issue stays within GitHub's size limits, and says how many rows
  * it left out.
  */
+import { plural } from './words.js';
+
 export interface TableLimits {
   maxRows?: number;
   /** Upper bound on the table's length in characters, including the omission note. */
@@ -12,14 +14,7 @@ export interface TableLimits {
   omissionNote?: (omitted: number) => string;
 }
 
-interface LaidOutTable {
-  text: string;
-  /** How many of the rows (from the first) made it into the table. */
-  shown: number;
-}
-
-const defaultNote = (omitted: number): string =>
-  `_${omitted} more row${omitted === 1 ? '' : 's'} not shown; the JSON report has all of them._`;
+const defaultNote = (omitted: number): string => `_${plural(omitted, 'more row')} not shown; the JSON report has all of them._`;
 
 function line(cells: readonly string[]): string {
   for (const cell of cells) {
@@ -31,10 +26,6 @@ function line(cells: readonly string[]): string {
 }
 
 export function markdownTable(headers: readonly string[], rows: readonly (readonly string[])[], limits: TableLimits = {}): string {
-  return layoutTable(headers, rows, limits).text;
-}
-
-function layoutTable(headers: readonly string[], rows: readonly (readonly string[])[], limits: TableLimits = {}): LaidOutTable {
   const maxRows = limits.maxRows ?? Number.POSITIVE_INFINITY;
   const maxChars = limits.maxChars ?? Number.POSITIVE_INFINITY;
   const lines = [line(headers), line(headers.map(() => '---'))];
@@ -53,5 +44,5 @@ function layoutTable(headers: readonly string[], rows: readonly (readonly string
     shown += 1;
   }
   const omitted = rows.length - shown;
-  return { text: lines.join('\n') + (omitted > 0 ? `\n\n${noteOf(omitted)}` : ''), shown };
+  return lines.join('\n') + (omitted > 0 ? `\n\n${noteOf(omitted)}` : '');
 }

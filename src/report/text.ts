@@ -10,7 +10,7 @@ import {
   type NamedAccount,
 } from './accounts.js';
 import { replaceUnsafeCharacters } from './escape.js';
-import { headlineOf, outsideRegions } from './headline.js';
+import { headlineOf, statsTail } from './headline.js';
 import { findingCount, type CoverageEntry, type Report, type SkippedAccount } from './model.js';
 
 /**
@@ -71,10 +71,7 @@ export function renderText(report: Report): string {
   lines.push(`coverage complete: ${coverageVerdict(report)}`);
   lines.push(`window: ${report.window.start} .. ${report.window.end} (start excluded)`);
   lines.push(
-    `read ${stats.records_read} records${stats.files_read > 0 ? ` from ${stats.files_read} files` : ''}: ` +
-      `${stats.events_matched} in scope, ${stats.records_outside_window} outside the window, ` +
-      outsideRegions(stats.records_outside_regions) +
-      `${stats.duplicates_dropped} duplicates dropped, ${stats.records_skipped} skipped as malformed`,
+    `read ${stats.records_read} records${stats.files_read > 0 ? ` from ${stats.files_read} files` : ''}: ${statsTail(stats)}`,
   );
   const names = accountNamesOf(report);
   for (const entry of report.coverage) lines.push(coverageLine(entry));
