@@ -56757,6 +56757,7 @@ function assumeRoleCredentials(options) {
     const now = options.now ?? Date.now;
     const schedule = options.schedule ?? ((call) => call());
     let current;
+    let generation = 0;
     let pending;
     const assume = async () => {
         const requestedAt = now();
@@ -56778,7 +56779,9 @@ function assumeRoleCredentials(options) {
         const c = parsed.data.Credentials;
         const expiresAtMs = c.Expiration.getTime();
         const lifetimeMs = Math.max(0, expiresAtMs - requestedAt);
+        generation += 1;
         current = {
+            generation,
             identity: { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration },
             refreshAtMs: expiresAtMs - Math.min(REFRESH_BEFORE_EXPIRY_MS, lifetimeMs / 4),
         };
@@ -56792,8 +56795,10 @@ function assumeRoleCredentials(options) {
         });
         return pending;
     });
-    provider.invalidate = () => {
-        current = undefined;
+    provider.generation = () => generation;
+    provider.invalidate = (rejected) => {
+        if (current !== undefined && current.generation <= rejected)
+            current = undefined;
     };
     return provider;
 }
@@ -56819,31 +56824,26 @@ const callerIdentitySchema = object({
     Arn: string().startsWith('arn:', 'is not an ARN'),
 });
 /**
- * Asks STS who the credentials belong to. No IAM permission is needed, so a
- * failure here means there are no usable credentials at all: fatal, in one line.
+ * Asks STS who the credentials of `sts` belong to. No IAM permission is
+ * needed, so a failure here means there are no usable credentials at all:
+ * fatal, in one line.
  */
-async function callerIdentity(credentials) {
-    const client = new STSClient$1({ region: homeRegion(), ...({}) });
+async function callerIdentity(sts) {
+    let response;
     try {
-        let response;
-        try {
-            response = await client.send(new GetCallerIdentityCommand({}));
-        }
-        catch (error) {
-            throw new Error(`cannot identify the AWS account (sts:GetCallerIdentity in ${homeRegion()}): ${describeAwsError(error)}`);
-        }
-        const parsed = callerIdentitySchema.safeParse(response);
-        if (!parsed.success) {
-            const issue = parsed.error.issues[0];
-            throw new Error(`unexpected sts:GetCallerIdentity response: ${String(issue?.path[0] ?? 'Account')} ${issue?.message ?? 'is missing'}`);
-        }
-        // The client's resolved provider is the default chain, already resolved once
-        // and cached: every regional client of this account reuses it.
-        return { accountId: parsed.data.Account, arn: parsed.data.Arn, credentials: client.config.credentials };
+        response = await sts.send(new GetCallerIdentityCommand({}));
     }
-    finally {
-        client.destroy();
+    catch (error) {
+        throw new Error(`cannot identify the AWS account (sts:GetCallerIdentity in ${homeRegion()}): ${describeAwsError(error)}`);
     }
+    const parsed = callerIdentitySchema.safeParse(response);
+    if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        throw new Error(`unexpected sts:GetCallerIdentity response: ${String(issue?.path[0] ?? 'Account')} ${issue?.message ?? 'is missing'}`);
+    }
+    // The client's resolved provider is the default chain, already resolved once
+    // and cached: every regional client of this account reuses it.
+    return { accountId: parsed.data.Account, arn: parsed.data.Arn, credentials: sts.config.credentials };
 }
 
 // Organizations is replacing `Status` with `State`; either may be present,
@@ -56893,7 +56893,19 @@ async function listOrganizationAccounts(client) {
  * assumed fails that account only. Failing to list the organization is fatal.
  */
 async function planTargets(selection, options = {}) {
-    const caller = await callerIdentity();
+    // One STS client for the run: it identifies the caller, then assumes the
+    // member roles (and renews their sessions) with the same credentials.
+    const sts = new STSClient$1({ region: homeRegion() });
+    try {
+        return await planWith(sts, selection, options);
+    }
+    catch (error) {
+        sts.destroy();
+        throw error;
+    }
+}
+async function planWith(sts, selection, options) {
+    const caller = await callerIdentity(sts);
     let skipped = [];
     let wanted;
     if (selection.accounts === 'current') {
@@ -56912,11 +56924,10 @@ async function planTargets(selection, options = {}) {
     if (foreign !== undefined && roleName === undefined) {
         throw new UsageError(`accounts: ${foreign.id} is not the account of the credentials (${caller.accountId}), so role-name is needed to read it`);
     }
-    const sts = foreign !== undefined ? new STSClient$1({ region: homeRegion(), credentials: caller.credentials }) : undefined;
     const sessionName = options.sessionName ?? sessionNameFor();
     const targets = wanted.map((account) => {
         const named = account.name !== undefined ? { accountName: account.name } : {};
-        if (account.id === caller.accountId || sts === undefined || roleName === undefined) {
+        if (account.id === caller.accountId || roleName === undefined) {
             return { accountId: account.id, ...named, credentials: caller.credentials };
         }
         const roleArn = roleArnFor(partitionOf(caller.arn), account.id, roleName);
@@ -56928,9 +56939,16 @@ async function planTargets(selection, options = {}) {
             ...(options.scheduleAssumeRole !== undefined ? { schedule: options.scheduleAssumeRole } : {}),
             ...(options.now !== undefined ? { now: options.now } : {}),
         });
-        return { accountId: account.id, ...named, credentials, roleArn, invalidateCredentials: credentials.invalidate };
+        return {
+            accountId: account.id,
+            ...named,
+            credentials,
+            roleArn,
+            credentialGeneration: credentials.generation,
+            invalidateCredentials: credentials.invalidate,
+        };
     });
-    return { caller, targets, skipped, close: () => sts?.destroy() };
+    return { caller, targets, skipped, close: () => sts.destroy() };
 }
 async function organizationListing(caller) {
     const client = new OrganizationsClient({ region: homeRegion(), credentials: caller.credentials });
@@ -59346,6 +59364,8 @@ async function readRegion(target, region, settings, sink) {
             }
             tally.requests += 1;
             let response;
+            // What the request is sent with: a rejection names this session and this client.
+            const sentWith = { client, generation: target.credentialGeneration?.() ?? 0 };
             try {
                 response = await client.send(new LookupEventsCommand(input));
             }
@@ -59356,10 +59376,13 @@ async function readRegion(target, region, settings, sink) {
                     // The session ended early (clock skew, revoked): assume the role again
                     // and rebuild the client, whose own cache still holds the old session.
                     tally.retried += 1;
-                    target.invalidateCredentials();
-                    // Other event names may still have requests open on the old client: retire it at the end.
-                    retired.push(client);
-                    client = newClient();
+                    target.invalidateCredentials(sentWith.generation);
+                    // Several event names' requests can fail on the same old client; the
+                    // first rebuilds it. Requests still open on it finish before it is retired at the end.
+                    if (client === sentWith.client) {
+                        retired.push(client);
+                        client = newClient();
+                    }
                     continue;
                 }
                 const kind = classifyAwsError(error);
@@ -59567,6 +59590,7 @@ async function collectLookupEvents(options, sink) {
             return options.regions;
         const label = target.accountName !== undefined ? `${target.accountId} (${target.accountName})` : target.accountId;
         const list = () => describeRegionsCalls.run(() => enabledRegions(target.credentials, label));
+        const generation = target.credentialGeneration?.() ?? 0;
         try {
             return await list();
         }
@@ -59574,7 +59598,7 @@ async function collectLookupEvents(options, sink) {
             // A session that AWS calls expired is assumed again, once.
             if (target.invalidateCredentials === undefined || !isExpiredCredentials(error instanceof Error ? error.cause : undefined))
                 throw error;
-            target.invalidateCredentials();
+            target.invalidateCredentials(generation);
             return await list();
         }
     }

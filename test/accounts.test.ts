@@ -262,7 +262,12 @@ describe('role sessions', () => {
         const renewed = await provider();
         expect(renewed.accessKeyId).not.toBe(first[0]!.accessKeyId);
         expect(aws.stats.assumeRole).toBe(2);
-        provider.invalidate();
+        provider.invalidate(provider.generation());
+        await provider();
+        expect(aws.stats.assumeRole).toBe(3);
+        // A late rejection of an older session (a request in flight before the
+        // renewal) leaves the current one alone.
+        provider.invalidate(provider.generation() - 1);
         await provider();
         expect(aws.stats.assumeRole).toBe(3);
       } finally {

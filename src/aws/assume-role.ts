@@ -26,8 +26,16 @@ interface AssumeRoleOptions {
 }
 
 /** A credential provider that can be told its session no longer works (AWS answered ExpiredToken). */
+/**
+ * The provider, plus what a caller needs when AWS rejects a session early:
+ * which session is current (a count of the sessions assumed so far), and a
+ * way to drop it. Dropping names the session the failed request could have
+ * used, so a late rejection of an old session, from a request that was
+ * already in flight, cannot throw away the fresh one.
+ */
 interface RoleCredentials extends AwsCredentialIdentityProvider {
-  invalidate(): void;
+  generation(): number;
+  invalidate(generation: number): void;
 }
 
 /**
@@ -58,7 +66,8 @@ class AssumeRoleError extends Error {
 export function assumeRoleCredentials(options: AssumeRoleOptions): RoleCredentials {
   const now = options.now ?? Date.now;
   const schedule = options.schedule ?? ((call) => call());
-  let current: { identity: AwsCredentialIdentity; refreshAtMs: number } | undefined;
+  let current: { identity: AwsCredentialIdentity; refreshAtMs: number; generation: number } | undefined;
+  let generation = 0;
   let pending: Promise<AwsCredentialIdentity> | undefined;
 
   const assume = async (): Promise<AwsCredentialIdentity> => {
@@ -83,7 +92,9 @@ export function assumeRoleCredentials(options: AssumeRoleOptions): RoleCredentia
     const c = parsed.data.Credentials;
     const expiresAtMs = c.Expiration.getTime();
     const lifetimeMs = Math.max(0, expiresAtMs - requestedAt);
+    generation += 1;
     current = {
+      generation,
       identity: { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration },
       refreshAtMs: expiresAtMs - Math.min(REFRESH_BEFORE_EXPIRY_MS, lifetimeMs / 4),
     };
@@ -97,8 +108,9 @@ export function assumeRoleCredentials(options: AssumeRoleOptions): RoleCredentia
     });
     return pending;
   }) as RoleCredentials;
-  provider.invalidate = () => {
-    current = undefined;
+  provider.generation = () => generation;
+  provider.invalidate = (rejected) => {
+    if (current !== undefined && current.generation <= rejected) current = undefined;
   };
   return provider;
 }

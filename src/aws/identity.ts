@@ -1,4 +1,4 @@
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
 import { z } from 'zod';
 import { homeRegion, type CredentialsProvider } from './config.js';
 import { describeAwsError } from './errors.js';
@@ -17,27 +17,23 @@ export interface CallerIdentity {
 }
 
 /**
- * Asks STS who the credentials belong to. No IAM permission is needed, so a
- * failure here means there are no usable credentials at all: fatal, in one line.
+ * Asks STS who the credentials of `sts` belong to. No IAM permission is
+ * needed, so a failure here means there are no usable credentials at all:
+ * fatal, in one line.
  */
-export async function callerIdentity(credentials?: CredentialsProvider): Promise<CallerIdentity> {
-  const client = new STSClient({ region: homeRegion(), ...(credentials ? { credentials } : {}) });
+export async function callerIdentity(sts: STSClient): Promise<CallerIdentity> {
+  let response: unknown;
   try {
-    let response: unknown;
-    try {
-      response = await client.send(new GetCallerIdentityCommand({}));
-    } catch (error) {
-      throw new Error(`cannot identify the AWS account (sts:GetCallerIdentity in ${homeRegion()}): ${describeAwsError(error)}`);
-    }
-    const parsed = callerIdentitySchema.safeParse(response);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new Error(`unexpected sts:GetCallerIdentity response: ${String(issue?.path[0] ?? 'Account')} ${issue?.message ?? 'is missing'}`);
-    }
-    // The client's resolved provider is the default chain, already resolved once
-    // and cached: every regional client of this account reuses it.
-    return { accountId: parsed.data.Account, arn: parsed.data.Arn, credentials: client.config.credentials };
-  } finally {
-    client.destroy();
+    response = await sts.send(new GetCallerIdentityCommand({}));
+  } catch (error) {
+    throw new Error(`cannot identify the AWS account (sts:GetCallerIdentity in ${homeRegion()}): ${describeAwsError(error)}`);
   }
+  const parsed = callerIdentitySchema.safeParse(response);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`unexpected sts:GetCallerIdentity response: ${String(issue?.path[0] ?? 'Account')} ${issue?.message ?? 'is missing'}`);
+  }
+  // The client's resolved provider is the default chain, already resolved once
+  // and cached: every regional client of this account reuses it.
+  return { accountId: parsed.data.Account, arn: parsed.data.Arn, credentials: sts.config.credentials };
 }

@@ -20,8 +20,10 @@ export interface AccountTarget {
   credentials: CredentialsProvider;
   /** The role the account is read through; absent for the credentials' own account. */
   roleArn?: string;
-  /** Drops a session AWS called expired, so the next request assumes the role again. */
-  invalidateCredentials?: () => void;
+  /** The current session's generation, to hand back to `invalidateCredentials` when AWS rejects it. */
+  credentialGeneration?: () => number;
+  /** Drops the session of that generation (or an older one) that AWS called expired, so the next request assumes the role again. */
+  invalidateCredentials?: (generation: number) => void;
 }
 
 /** Which accounts to read and how to get into the ones that are not the caller's. */
@@ -56,7 +58,19 @@ interface PlanOptions {
  * assumed fails that account only. Failing to list the organization is fatal.
  */
 export async function planTargets(selection: AccountSelection, options: PlanOptions = {}): Promise<TargetPlan> {
-  const caller = await callerIdentity();
+  // One STS client for the run: it identifies the caller, then assumes the
+  // member roles (and renews their sessions) with the same credentials.
+  const sts = new STSClient({ region: homeRegion() });
+  try {
+    return await planWith(sts, selection, options);
+  } catch (error) {
+    sts.destroy();
+    throw error;
+  }
+}
+
+async function planWith(sts: STSClient, selection: AccountSelection, options: PlanOptions): Promise<TargetPlan> {
+  const caller = await callerIdentity(sts);
   let skipped: OrganizationListing['inactive'] = [];
   let wanted: { id: string; name?: string }[];
   if (selection.accounts === 'current') {
@@ -74,12 +88,11 @@ export async function planTargets(selection: AccountSelection, options: PlanOpti
   if (foreign !== undefined && roleName === undefined) {
     throw new UsageError(`accounts: ${foreign.id} is not the account of the credentials (${caller.accountId}), so role-name is needed to read it`);
   }
-  const sts = foreign !== undefined ? new STSClient({ region: homeRegion(), credentials: caller.credentials }) : undefined;
   const sessionName = options.sessionName ?? sessionNameFor();
 
   const targets = wanted.map((account): AccountTarget => {
     const named = account.name !== undefined ? { accountName: account.name } : {};
-    if (account.id === caller.accountId || sts === undefined || roleName === undefined) {
+    if (account.id === caller.accountId || roleName === undefined) {
       return { accountId: account.id, ...named, credentials: caller.credentials };
     }
     const roleArn = roleArnFor(partitionOf(caller.arn), account.id, roleName);
@@ -91,9 +104,16 @@ export async function planTargets(selection: AccountSelection, options: PlanOpti
       ...(options.scheduleAssumeRole !== undefined ? { schedule: options.scheduleAssumeRole } : {}),
       ...(options.now !== undefined ? { now: options.now } : {}),
     });
-    return { accountId: account.id, ...named, credentials, roleArn, invalidateCredentials: credentials.invalidate };
+    return {
+      accountId: account.id,
+      ...named,
+      credentials,
+      roleArn,
+      credentialGeneration: credentials.generation,
+      invalidateCredentials: credentials.invalidate,
+    };
   });
-  return { caller, targets, skipped, close: () => sts?.destroy() };
+  return { caller, targets, skipped, close: () => sts.destroy() };
 }
 
 async function organizationListing(caller: CallerIdentity): Promise<OrganizationListing> {

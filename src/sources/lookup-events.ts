@@ -144,12 +144,13 @@ export async function collectLookupEvents(options: LiveOptions, sink: RecordSink
     if (options.regions !== 'all') return options.regions;
     const label = target.accountName !== undefined ? `${target.accountId} (${target.accountName})` : target.accountId;
     const list = () => describeRegionsCalls.run(() => enabledRegions(target.credentials, label));
+    const generation = target.credentialGeneration?.() ?? 0;
     try {
       return await list();
     } catch (error) {
       // A session that AWS calls expired is assumed again, once.
       if (target.invalidateCredentials === undefined || !isExpiredCredentials(error instanceof Error ? error.cause : undefined)) throw error;
-      target.invalidateCredentials();
+      target.invalidateCredentials(generation);
       return await list();
     }
   }

@@ -97,6 +97,8 @@ export async function readRegion(target: AccountTarget, region: string, settings
       }
       tally.requests += 1;
       let response: unknown;
+      // What the request is sent with: a rejection names this session and this client.
+      const sentWith = { client, generation: target.credentialGeneration?.() ?? 0 };
       try {
         response = await client.send(new LookupEventsCommand(input));
       } catch (error) {
@@ -106,10 +108,13 @@ export async function readRegion(target: AccountTarget, region: string, settings
           // The session ended early (clock skew, revoked): assume the role again
           // and rebuild the client, whose own cache still holds the old session.
           tally.retried += 1;
-          target.invalidateCredentials();
-          // Other event names may still have requests open on the old client: retire it at the end.
-          retired.push(client);
-          client = newClient();
+          target.invalidateCredentials(sentWith.generation);
+          // Several event names' requests can fail on the same old client; the
+          // first rebuilds it. Requests still open on it finish before it is retired at the end.
+          if (client === sentWith.client) {
+            retired.push(client);
+            client = newClient();
+          }
           continue;
         }
         const kind = classifyAwsError(error);
